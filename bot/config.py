@@ -1,0 +1,89 @@
+"""Settings, read from the environment and an optional `.env` file. Built once in `main()`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Discord
+    discord_token: SecretStr | None = None
+    owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    shard_count: int | None = None
+    shard_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    message_content_intent: bool = False
+    default_language: Literal["en", "es"] = "en"
+    cooldown_commands: int = 5
+    cooldown_seconds: float = 10.0
+
+    # LLM: Groq first, then OpenRouter, then local rules
+    groq_api_key: SecretStr | None = None
+    groq_base_url: str = "https://api.groq.com"
+    groq_models: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["openai/gpt-oss-20b", "openai/gpt-oss-120b"]
+    )
+    groq_rpm: int = 100
+    groq_tpm: int = 100_000
+    openrouter_api_key: SecretStr | None = None
+    openrouter_base_url: str = "https://openrouter.ai/api/v1"
+    openrouter_models: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["openai/gpt-oss-20b", "meta-llama/llama-3.3-70b-instruct"]
+    )
+    openrouter_referer: str = "https://github.com/spotify-discord-bot/spotify-discord-bot"
+    openrouter_title: str = "Spotify Discord Bot"
+    llm_deadline_s: float = 2.5
+    llm_request_timeout_s: float = 2.0
+    temperature_command: float = 0.7
+    temperature_recommend: float = 0.9
+
+    # Spotify
+    spotify_client_id: str | None = None
+    spotify_client_secret: SecretStr | None = None
+    spotify_redirect_uri: str = "http://127.0.0.1:8888/callback"
+    spotify_api_base: str = "https://api.spotify.com/v1/"
+    spotify_accounts_base: str = "https://accounts.spotify.com"
+    spotify_threads: int = 32
+    spotify_timeout_s: float = 10.0
+    session_idle_s: float = 900.0
+
+    # OAuth callback web server
+    web_host: str = "127.0.0.1"
+    web_port: int = 8888
+    public_base_url: str | None = None
+
+    # Storage
+    data_dir: Path = Path("data")
+    token_encryption_key: SecretStr | None = None
+
+    log_level: str = "INFO"
+
+    @field_validator("owner_ids", "shard_ids", "groq_models", "openrouter_models", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "bot.sqlite3"
+
+    @property
+    def key_file_path(self) -> Path:
+        return self.data_dir / "token.key"
+
+    @property
+    def has_llm(self) -> bool:
+        return self.groq_api_key is not None or self.openrouter_api_key is not None
