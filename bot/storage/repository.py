@@ -1,0 +1,68 @@
+"""The storage interface every caller uses. SQLite implements it today; PostgreSQL can later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(slots=True)
+class GuildSettings:
+    guild_id: int
+    language: str | None = None  # None = follow each user's Discord locale
+    dj_role_id: int | None = None  # None = everyone controls playback
+    controller_user_id: int | None = None  # whose linked Spotify account the guild session uses
+    announce_channel_id: int | None = None
+    spotify_client_id: str | None = None  # optional per-guild Spotify app (PKCE, no secret)
+
+
+@dataclass(slots=True)
+class SpotifyToken:
+    access_token: str
+    refresh_token: str | None
+    expires_at: float  # unix seconds
+    scope: str = ""
+
+
+@dataclass(slots=True)
+class LinkedAccount:
+    user_id: int  # Discord user
+    spotify_id: str
+    display_name: str
+    client_id: str  # the Spotify app the token belongs to (refresh needs it)
+    token: SpotifyToken
+    scopes: list[str] = field(default_factory=list)
+    needs_relink: bool = False  # set when Spotify answered invalid_grant
+    linked_at: float = 0.0
+
+
+@dataclass(slots=True)
+class OAuthState:
+    state: str
+    user_id: int
+    guild_id: int | None
+    code_verifier: str
+    client_id: str
+    redirect_uri: str
+    created_at: float
+    lang: str = "en"
+
+
+class Repository(Protocol):
+    """All persistent data. Methods are async; read-modify-write of one guild is serialised inside."""
+
+    async def get_guild_settings(self, guild_id: int) -> GuildSettings: ...
+    async def update_guild_settings(self, guild_id: int, **changes: object) -> GuildSettings: ...
+
+    async def get_account(self, user_id: int) -> LinkedAccount | None: ...
+    async def save_account(self, account: LinkedAccount) -> None: ...
+    async def update_token(self, user_id: int, token: SpotifyToken) -> None: ...
+    async def mark_needs_relink(self, user_id: int) -> None: ...
+    async def delete_account(self, user_id: int) -> bool: ...
+
+    async def save_oauth_state(self, state: OAuthState) -> None: ...
+    async def pop_oauth_state(self, state: str) -> OAuthState | None:
+        """Return and delete the state (single use); None if unknown."""
+        ...
+
+    async def close(self) -> None: ...
