@@ -33,4 +33,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "That only works in a server.",
         "es": "Eso solo funciona en un servidor.",
     },
+    "reply.text": {"en": "{text}", "es": "{text}"},
+    "help.text": {
+        "en": (
+            "Talk to me in plain English or Spanish, or use slash commands. Examples:\n"
+            "• `play Daft Punk`, `play Get Lucky by Daft Punk`, `queue Around the World`\n"
+            "• `pause`, `resume`, `skip 2`, `previous`, `seek 1:30`, `forward 30 seconds`\n"
+            "• `volume 40`, `turn it up`, `mute`, `shuffle on`, `repeat this song`\n"
+            "• `what's playing`, `show the queue`, `like this`, `devices`\n"
+            "• `recommend something like Daft Punk`, `add this to my Chill playlist`"
+        ),
+        "es": (
+            "Háblame en español o en inglés, o usa los comandos de barra. Ejemplos:\n"
+            "• `pon Daft Punk`, `reproduce Get Lucky de Daft Punk`, `añade Around the World a la cola`\n"
+            "• `pausa`, `continúa`, `siguiente`, `salta 2`, `anterior`, `ve al 1:30`, `adelanta 30 segundos`\n"
+            "• `volumen 40`, `súbele`, `bájale`, `silencio`, `aleatorio`, `repite esta canción`\n"
+            "• `qué suena`, `muestra la cola`, `me gusta`, `dispositivos`\n"
+            "• `recomiéndame algo como Daft Punk`, `añade esta a mi lista Chill`"
+        ),
+    },
 }
