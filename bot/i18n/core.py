@@ -52,4 +52,31 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• `recomiéndame algo como Daft Punk`, `añade esta a mi lista Chill`"
         ),
     },
+    "render.nothing_playing": {"en": "Nothing is playing.", "es": "No suena nada."},
+    "render.device": {"en": "on {name}", "es": "en {name}"},
+    "render.volume": {"en": "volume {level}%", "es": "volumen {level}%"},
+    "chat.banner": {
+        "en": "Spotify bot terminal chat. Type a command (e.g. `play daft punk`, `volume 30`, `help`); Ctrl-D quits.",
+        "es": "Chat de terminal del bot de Spotify. Escribe un comando (p. ej. `pon daft punk`, `volumen 30`, `ayuda`); Ctrl-D para salir.",
+    },
+    "chat.demo_player": {
+        "en": "[demo player] No Spotify account linked: commands run on a built-in simulated Spotify player.",
+        "es": "[reproductor de demostración] Sin cuenta de Spotify vinculada: los comandos van a un reproductor simulado.",
+    },
+    "run.no_token": {
+        "en": "DISCORD_TOKEN is not set. Put it in the environment or .env (see README), or run `python -m bot chat` for the terminal chat.",
+        "es": "DISCORD_TOKEN no está definido. Ponlo en el entorno o en .env (ver README), o usa `python -m bot chat` para el chat de terminal.",
+    },
+    "chat.need_client_id": {
+        "en": "Set SPOTIFY_CLIENT_ID (see README: create an app at developer.spotify.com) to link a real account.",
+        "es": "Define SPOTIFY_CLIENT_ID (ver README: crea una app en developer.spotify.com) para vincular una cuenta real.",
+    },
+    "chat.open_url": {
+        "en": "Open this URL to link Spotify (or paste here the URL you were redirected to):\n{url}",
+        "es": "Abre esta URL para vincular Spotify (o pega aquí la URL a la que te redirigió):\n{url}",
+    },
+    "chat.link_failed": {
+        "en": "Linking did not complete. Run `python -m bot chat --spotify` to try again.",
+        "es": "La vinculación no se completó. Ejecuta `python -m bot chat --spotify` para reintentarlo.",
+    },
 }

@@ -1,0 +1,95 @@
+"""Builds every service once, at start-up, from Settings. Surfaces (Discord, terminal) receive `Services`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.assistant import Assistant
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.demo.spotify_server import FakeSpotify
+    from bot.llm.protocols import TrackSuggester
+    from bot.nlu.parser import IntentParser
+    from bot.spotify.manager import SessionManager
+    from bot.spotify.oauth import LinkService
+    from bot.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything a surface needs, built once and closed once."""
+
+    settings: Settings
+    repo: Repository
+    links: LinkService | None
+    sessions: SessionManager
+    assistant: Assistant
+    parser: IntentParser
+    recommender: TrackSuggester | None
+    demo: FakeSpotify | None = None
+
+    async def aclose(self) -> None:
+        """Close in reverse order of creation; one failure does not stop the rest."""
+        closers = [
+            ("sessions", self.sessions.aclose),
+            ("parser", self.parser.aclose),
+            ("links", self.links.aclose if self.links is not None else None),
+            ("repo", self.repo.close),
+            ("demo", self.demo.stop if self.demo is not None else None),
+        ]
+        for name, closer in closers:
+            if closer is None:
+                continue
+            try:
+                await closer()
+            except Exception:
+                log.exception("closing %s failed", name)
+
+
+async def build_services(
+    settings: Settings,
+    *,
+    api_base: str | None = None,
+    accounts_base: str | None = None,
+    demo: FakeSpotify | None = None,
+    demo_token: str | None = None,
+) -> Services:
+    """Open storage, build the intent parser, the link service and the session manager.
+
+    With `demo` (a running FakeSpotify) and `demo_token`, every session acts on the demo player's user.
+    """
+    from bot.nlu.parser import build_intent_parser
+    from bot.spotify.manager import SessionManager
+    from bot.spotify.oauth import LinkService
+    from bot.spotify.tokens import StaticTokenProvider, TokenProvider
+    from bot.storage.crypto import load_or_create_key
+    from bot.storage.sqlite import SqliteRepository
+
+    if demo is not None:
+        api_base = api_base or demo.api_base
+        accounts_base = accounts_base or demo.accounts_base
+    cipher = load_or_create_key(settings)
+    repo = await SqliteRepository.open(settings.database_path, cipher)
+    parser = build_intent_parser(settings)
+    recommender = parser.recommender()
+    links = LinkService(repo, settings, accounts_base=accounts_base, api_base=api_base)
+    tokens: TokenProvider = StaticTokenProvider(demo_token) if demo_token is not None else links
+    sessions = SessionManager(
+        repo=repo, tokens=tokens, settings=settings, suggester=recommender, api_base=api_base
+    )
+    assistant = Assistant(parser, sessions)
+    return Services(
+        settings=settings,
+        repo=repo,
+        links=links,
+        sessions=sessions,
+        assistant=assistant,
+        parser=parser,
+        recommender=recommender,
+        demo=demo,
+    )

@@ -1,0 +1,34 @@
+"""`python -m bot run`: the Discord bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from bot.config import Settings
+from bot.i18n import t
+
+log = logging.getLogger(__name__)
+
+
+def run_discord(settings: Settings, *, sync: bool) -> int:
+    if settings.discord_token is None:
+        print(t("run.no_token", settings.default_language), file=sys.stderr)
+        return 2
+    return asyncio.run(_run(settings, sync=sync))
+
+
+async def _run(settings: Settings, *, sync: bool) -> int:
+    from bot.app import build_services
+    from bot.client import SpotifyBot
+
+    assert settings.discord_token is not None
+    services = await build_services(settings)
+    bot = SpotifyBot(services, sync_on_start=sync)
+    try:
+        async with bot:
+            await bot.start(settings.discord_token.get_secret_value())
+    except KeyboardInterrupt:
+        pass
+    return 0
