@@ -15,6 +15,7 @@ FailureKind = Literal[
     "model_gone",  # decommissioned or unknown model: skip it for the rest of the process
     "rejected",  # other 4xx: this request will not succeed on this model, try the next
     "invalid_output",  # the model answered, but not with what we asked for
+    "budget_spent",  # our own per-minute budget for this provider is used up: next provider, no request
 ]
 
 

@@ -35,3 +35,39 @@ class NothingFound(UserFacingError):
 
 class SpotifyUnavailable(UserFacingError):
     key = "spotify.unavailable"
+
+
+class SpotifyForbidden(UserFacingError):
+    """403 other than PREMIUM_REQUIRED: missing scope, restriction, or a user the app does not allow."""
+
+    key = "spotify.forbidden"
+
+
+class SpotifyNotFound(UserFacingError):
+    key = "spotify.not_found"
+
+
+class SpotifyRejected(UserFacingError):
+    """Any other 4xx: Spotify did not accept the request."""
+
+    key = "spotify.rejected"
+
+
+class NothingPlaying(UserFacingError):
+    key = "spotify.nothing_playing"
+
+
+class PlaylistNotFound(UserFacingError):
+    key = "spotify.playlist_not_found"
+
+
+class DeviceNotFound(UserFacingError):
+    key = "spotify.device_not_found"
+
+
+class NoDevices(UserFacingError):
+    key = "spotify.no_devices"
+
+
+class RecommendationsNeedLLM(UserFacingError):
+    key = "spotify.recommend.no_llm"

@@ -1,0 +1,25 @@
+"""OpenRouter through the `openai` SDK: the second provider, with its attribution headers."""
+
+from __future__ import annotations
+
+from openai import AsyncOpenAI
+
+from bot.config import Settings
+from bot.llm.providers import ChatProvider
+
+
+def build_openrouter_provider(settings: Settings) -> ChatProvider | None:
+    """None when no OpenRouter key is configured."""
+    if settings.openrouter_api_key is None or not settings.openrouter_models:
+        return None
+    client = AsyncOpenAI(
+        api_key=settings.openrouter_api_key.get_secret_value(),
+        base_url=settings.openrouter_base_url,
+        max_retries=0,
+        timeout=settings.llm_request_timeout_s,
+        default_headers={
+            "HTTP-Referer": settings.openrouter_referer,
+            "X-Title": settings.openrouter_title,
+        },
+    )
+    return ChatProvider(name="openrouter", client=client, models=list(settings.openrouter_models))

@@ -1,0 +1,234 @@
+"""One OpenAI-compatible chat provider (Groq or OpenRouter) behind a single small interface.
+
+Both SDKs (`groq.AsyncGroq`, `openai.AsyncOpenAI`) expose the same `chat.completions.with_raw_response.create`;
+the raw response gives us the rate-limit headers and the body, which we decode ourselves so that an HTTP 200
+carrying `{"error": ...}` (OpenRouter) or an unreadable body is classified instead of crashing the SDK model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import groq
+import openai
+
+from bot.llm.budget import RateBudget
+from bot.llm.errors import ProviderFailure, failure_for_status
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, str]
+MODEL_CHECK_TIMEOUT_S = 5.0
+SUSPEND_PROVIDER_S = 300.0
+
+_TIMEOUT_ERRORS = (groq.APITimeoutError, openai.APITimeoutError)
+_CONNECTION_ERRORS = (groq.APIConnectionError, openai.APIConnectionError)
+_STATUS_ERRORS = (groq.APIStatusError, openai.APIStatusError)
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    content: str
+    prompt_tokens: int
+    completion_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFormat:
+    """What JSON the caller wants: a name and a JSON schema (used strictly by models that support it)."""
+
+    name: str
+    schema: Mapping[str, object]
+
+
+def supports_strict_schema(model: str) -> bool:
+    """Models with strict `json_schema` structured outputs (Groq and OpenRouter both serve gpt-oss)."""
+    return model.startswith("openai/gpt-oss")
+
+
+def classify_exception(exc: BaseException) -> ProviderFailure:
+    """An SDK exception as a ProviderFailure (timeouts and dropped connections are transient)."""
+    if isinstance(exc, ProviderFailure):
+        return exc
+    if isinstance(exc, _TIMEOUT_ERRORS):
+        return ProviderFailure("transient", detail="timeout")
+    if isinstance(exc, _CONNECTION_ERRORS):
+        return ProviderFailure("transient", detail="connection error")
+    if isinstance(exc, _STATUS_ERRORS):
+        response = exc.response
+        body: object = exc.body
+        if body is None:
+            with contextlib.suppress(Exception):
+                body = response.content
+        return failure_for_status(exc.status_code, body, response.headers.get("retry-after"))
+    return ProviderFailure("transient", detail=type(exc).__name__)
+
+
+def _usage_int(usage: Mapping[str, object], name: str) -> int:
+    value = usage.get(name)
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+def completion_from_body(raw: bytes) -> Completion:
+    """Decode a chat completion body; raise ProviderFailure for error bodies and anything unreadable."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ProviderFailure("transient", 200, detail="unreadable response body") from None
+    if not isinstance(body, dict):
+        raise ProviderFailure("transient", 200, detail="response body is not an object")
+    if "error" in body and not body.get("choices"):
+        error = body["error"]
+        code = error.get("code") if isinstance(error, dict) else None
+        status = code if isinstance(code, int) else 500
+        if isinstance(code, str) and code.isdigit():
+            status = int(code)
+        return_failure = failure_for_status(status, body)
+        raise return_failure
+    choices = body.get("choices")
+    first = choices[0] if isinstance(choices, list) and choices else None
+    message = first.get("message") if isinstance(first, dict) else None
+    content = message.get("content") if isinstance(message, dict) else None
+    if not isinstance(content, str) or not content.strip():
+        refusal = message.get("refusal") if isinstance(message, dict) else None
+        raise ProviderFailure("invalid_output", 200, detail="refusal" if refusal else "empty content")
+    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+    assert isinstance(usage, dict)
+    return Completion(content, _usage_int(usage, "prompt_tokens"), _usage_int(usage, "completion_tokens"))
+
+
+@dataclass
+class ChatProvider:
+    """A named provider with its client, ordered model ids, optional budget and per-process model health."""
+
+    name: str
+    client: Any  # groq.AsyncGroq | openai.AsyncOpenAI: same call shape, different (overloaded) type stubs
+    models: Sequence[str]
+    budget: RateBudget | None = None
+    check_models: bool = False
+    reasoning_effort: str | None = None
+    clock: Callable[[], float] = time.monotonic
+    _retired: set[str] = field(default_factory=set)
+    _cool_until: dict[str, float] = field(default_factory=dict)
+    _suspended_until: float = 0.0
+    _listed: frozenset[str] | None = None
+    _check_task: asyncio.Task[None] | None = None
+
+    # -- model health --------------------------------------------------------------------------------------
+    def usable_models(self) -> list[str]:
+        """Configured models not retired, not cooling down after a 429, and listed by the server (when known)."""
+        self._start_model_check()
+        if self.clock() < self._suspended_until:
+            return []
+        now = self.clock()
+        return [
+            m
+            for m in self.models
+            if m not in self._retired
+            and self._cool_until.get(m, 0.0) <= now
+            and (self._listed is None or m in self._listed)
+        ]
+
+    def retire(self, model: str, reason: str) -> None:
+        if model not in self._retired:
+            log.warning("%s model %s skipped for the rest of the process: %s", self.name, model, reason)
+        self._retired.add(model)
+
+    def cool_down(self, model: str, seconds: float) -> None:
+        self._cool_until[model] = max(self._cool_until.get(model, 0.0), self.clock() + seconds)
+
+    def suspend(self, reason: str, seconds: float = SUSPEND_PROVIDER_S) -> None:
+        log.warning("%s unavailable for %.0f s: %s", self.name, seconds, reason)
+        self._suspended_until = self.clock() + seconds
+
+    def _start_model_check(self) -> None:
+        if not self.check_models or self._check_task is not None:
+            return
+        try:
+            self._check_task = asyncio.get_running_loop().create_task(self._check_models())
+        except RuntimeError:
+            return
+
+    async def _check_models(self) -> None:
+        try:
+            async with asyncio.timeout(MODEL_CHECK_TIMEOUT_S):
+                page = await self.client.models.list()
+            listed = frozenset(str(m.id) for m in page.data)
+        except Exception as exc:  # the list is advisory: never let it break parsing
+            log.info("%s model list unavailable (%s); using configured ids", self.name, type(exc).__name__)
+            return
+        if not listed:
+            return
+        missing = [m for m in self.models if m not in listed]
+        if missing:
+            log.warning("%s does not list configured models %s; skipping them", self.name, ", ".join(missing))
+        self._listed = listed
+
+    async def wait_for_model_check(self) -> None:
+        """For tests and start-up: let the lazy model-list check finish."""
+        self._start_model_check()
+        if self._check_task is not None:
+            await asyncio.shield(self._check_task)
+
+    # -- requests ------------------------------------------------------------------------------------------
+    def request_body(
+        self, model: str, messages: Sequence[Message], fmt: OutputFormat, temperature: float, max_tokens: int
+    ) -> dict[str, Any]:
+        response_format: dict[str, object]
+        if supports_strict_schema(model):
+            response_format = {
+                "type": "json_schema",
+                "json_schema": {"name": fmt.name, "schema": dict(fmt.schema), "strict": True},
+            }
+        else:
+            response_format = {"type": "json_object"}
+        body: dict[str, Any] = {
+            "model": model,
+            "messages": list(messages),
+            "temperature": temperature,
+            "max_completion_tokens": max_tokens,
+            "response_format": response_format,
+        }
+        if self.reasoning_effort and supports_strict_schema(model):
+            body["reasoning_effort"] = self.reasoning_effort
+        return body
+
+    async def complete(
+        self,
+        model: str,
+        messages: Sequence[Message],
+        fmt: OutputFormat,
+        *,
+        temperature: float,
+        max_tokens: int,
+        timeout: float,
+    ) -> Completion:
+        """One HTTP request. Raises ProviderFailure; updates the budget from the response headers."""
+        body = self.request_body(model, messages, fmt, temperature, max_tokens)
+        try:
+            raw = await self.client.chat.completions.with_raw_response.create(**body, timeout=timeout)
+            http = raw.http_response
+            content = await http.aread()
+        except Exception as exc:
+            failure = classify_exception(exc)
+            response = getattr(exc, "response", None)
+            if self.budget is not None and response is not None:
+                self.budget.update_from_headers(response.headers)
+            raise failure from None
+        if self.budget is not None:
+            self.budget.update_from_headers(http.headers)
+        return completion_from_body(content)
+
+    async def aclose(self) -> None:
+        if self._check_task is not None and not self._check_task.done():
+            self._check_task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._check_task
+        await self.client.close()

@@ -1,0 +1,229 @@
+"""spotipy on its own thread pool: client factory, per-app back-off gate, and one guarded call path.
+
+spotipy is synchronous; every request runs on a dedicated `ThreadPoolExecutor`, with an explicit timeout and
+spotipy's own retries switched off (it would otherwise sleep through Retry-After inside a worker thread).
+Retries of idempotent calls on 5xx are done here with tenacity, and a 429 closes a gate shared by every
+session of the same Spotify app, so later calls fail fast without sending a request or holding a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import functools
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import requests
+import spotipy
+from requests.adapters import HTTPAdapter
+from spotipy.exceptions import SpotifyException
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random
+
+from bot.errors import UserFacingError
+from bot.spotify.errors import (
+    LinkExpired,
+    NoActiveDevice,
+    PremiumRequired,
+    RateLimited,
+    SpotifyForbidden,
+    SpotifyNotFound,
+    SpotifyRejected,
+    SpotifyUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DEFAULT_RETRY_AFTER_S = 5.0
+MAX_RETRY_AFTER_S = 24 * 3600.0
+IDEMPOTENT_ATTEMPTS = 2
+
+
+class BackoffGate:
+    """Closed after a 429 until Retry-After has passed; shared by every session of one Spotify app."""
+
+    def __init__(self, app: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.app = app
+        self._clock = clock
+        self._open_at = 0.0
+
+    def remaining_s(self) -> float:
+        return max(0.0, self._open_at - self._clock())
+
+    def close_for(self, seconds: float) -> None:
+        """Keep the gate closed `seconds` from now (never shortens an existing wait)."""
+        self._open_at = max(self._open_at, self._clock() + seconds)
+
+    def check(self) -> None:
+        """Raise RateLimited while the gate is closed."""
+        remaining = self.remaining_s()
+        if remaining > 0:
+            raise RateLimited(seconds=math.ceil(remaining))
+
+
+class BackoffGates:
+    """One BackoffGate per Spotify client id."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._gates: dict[str, BackoffGate] = {}
+
+    def for_app(self, client_id: str) -> BackoffGate:
+        gate = self._gates.get(client_id)
+        if gate is None:
+            gate = self._gates[client_id] = BackoffGate(client_id, self._clock)
+        return gate
+
+
+class SpotifyClientFactory:
+    """Builds spotipy clients pointed at `api_base` and runs their calls on a dedicated thread pool."""
+
+    def __init__(self, *, api_base: str, threads: int, timeout_s: float) -> None:
+        self.api_base = api_base if api_base.endswith("/") else api_base + "/"
+        self.timeout_s = timeout_s
+        self._executor = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="spotify")
+        self._closed = False
+        # spotipy logs request headers (the bearer token) at DEBUG and every HTTP error at ERROR with its URL;
+        # calls are logged here with their context instead.
+        logging.getLogger("spotipy.client").setLevel(logging.CRITICAL)
+
+    def new_client(self) -> spotipy.Spotify:
+        """A spotipy client with its own connection pool and no built-in retries."""
+        http = requests.Session()
+        adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=8)
+        http.mount("http://", adapter)
+        http.mount("https://", adapter)
+        sp = spotipy.Spotify(
+            requests_session=http,
+            requests_timeout=self.timeout_s,
+            retries=0,
+            status_retries=0,
+            backoff_factor=0,
+        )
+        sp.prefix = self.api_base
+        return sp
+
+    async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a blocking call on the Spotify thread pool."""
+        if self._closed:
+            raise SpotifyUnavailable()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def retry_after_s(headers: Any) -> float:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date); a default when absent."""
+    value = headers.get("Retry-After") if headers is not None else None
+    if value is None:
+        return DEFAULT_RETRY_AFTER_S
+    text = str(value).strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            seconds = email.utils.parsedate_to_datetime(text).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return DEFAULT_RETRY_AFTER_S
+    if math.isnan(seconds):
+        return DEFAULT_RETRY_AFTER_S
+    return min(max(seconds, 1.0), MAX_RETRY_AFTER_S)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """5xx answers, timeouts and dropped connections: worth one more try when the call is idempotent."""
+    if isinstance(exc, SpotifyException):
+        return exc.http_status >= 500
+    return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout))
+
+
+class SpotifyApi:
+    """One session's spotipy client plus the rules every call follows (gate, retries, error mapping)."""
+
+    def __init__(
+        self,
+        *,
+        factory: SpotifyClientFactory,
+        gate: BackoffGate,
+        token: Callable[[], Awaitable[str]],
+        label: str,
+    ) -> None:
+        self._factory = factory
+        self._gate = gate
+        self._token = token
+        self.label = label  # session key, for logs
+        self.sp = factory.new_client()
+        self._current_token: str | None = None
+
+    async def refresh_token(self) -> str:
+        """Ask the token provider for a (possibly refreshed) token and use it for the next calls."""
+        token = await self._token()
+        self._current_token = token
+        self.sp.set_auth(token)
+        return token
+
+    async def call(self, what: str, fn: Callable[..., T], /, *args: Any, idempotent: bool, **kwargs: Any) -> T:
+        """Run `fn(*args, **kwargs)` on the pool; map every failure to a UserFacingError."""
+        if self._current_token is None:
+            await self.refresh_token()
+        retried_auth = False
+        while True:
+            try:
+                return await self._attempts(fn, args, kwargs, idempotent)
+            except SpotifyException as exc:
+                if exc.http_status == 401 and not retried_auth:
+                    retried_auth = True
+                    old = self._current_token
+                    if await self.refresh_token() != old:
+                        continue
+                raise self._mapped(what, exc) from None
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                log.warning("spotify %s %s: %s", self.label, what, type(exc).__name__)
+                raise SpotifyUnavailable() from None
+
+    async def _attempts(self, fn: Callable[..., T], args: Any, kwargs: Any, idempotent: bool) -> T:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(IDEMPOTENT_ATTEMPTS if idempotent else 1),
+            wait=wait_random(0.05, 0.25),
+            retry=retry_if_exception(is_transient),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                self._gate.check()
+                return await self._factory.run(fn, *args, **kwargs)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _mapped(self, what: str, exc: SpotifyException) -> UserFacingError:
+        status, reason = exc.http_status, exc.reason
+        log.warning("spotify %s %s: status=%s reason=%s", self.label, what, status, reason)
+        if status == 429:
+            seconds = retry_after_s(exc.headers)
+            self._gate.close_for(seconds)
+            log.warning("spotify app %s rate limited for %.0f s", self._gate.app, seconds)
+            return RateLimited(seconds=math.ceil(seconds))
+        if status == 401:
+            return LinkExpired()
+        if status == 403:
+            return PremiumRequired() if reason == "PREMIUM_REQUIRED" else SpotifyForbidden()
+        if status == 404:
+            if reason == "NO_ACTIVE_DEVICE" or what.startswith("player."):
+                return NoActiveDevice()
+            return SpotifyNotFound()
+        if status >= 500:
+            return SpotifyUnavailable()
+        return SpotifyRejected()
+
+    def close(self) -> None:
+        session = getattr(self.sp, "_session", None)
+        if isinstance(session, requests.Session):
+            session.close()
