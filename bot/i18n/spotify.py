@@ -33,4 +33,124 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Spotify is not answering right now. Please try again in a minute.",
         "es": "Spotify no responde ahora mismo. Vuelve a intentarlo en un minuto.",
     },
+    "spotify.no_active_device.list": {
+        "en": 'Spotify has no active device. Available: {devices}. Use `/devices` or say "transfer to {device}" to play there.',
+        "es": 'Spotify no tiene ningún dispositivo activo. Disponibles: {devices}. Usa `/devices` o di "pasa a {device}" para reproducir allí.',
+    },
+    "spotify.no_devices": {
+        "en": "No Spotify devices are available. Open Spotify on a phone, computer or speaker first.",
+        "es": "No hay dispositivos de Spotify disponibles. Abre Spotify primero en un móvil, ordenador o altavoz.",
+    },
+    "spotify.device_not_found": {
+        "en": 'No device called "{device}". Available: {devices}.',
+        "es": 'No hay ningún dispositivo llamado "{device}". Disponibles: {devices}.',
+    },
+    "spotify.forbidden": {
+        "en": "Spotify refused that for the linked account. Link it again with `/spotify link`, or check the app allows this user.",
+        "es": "Spotify lo rechazó para la cuenta vinculada. Vuelve a vincularla con `/spotify link` o comprueba que la app admite a este usuario.",
+    },
+    "spotify.not_found": {
+        "en": "Spotify could not find that item. It may have been removed.",
+        "es": "Spotify no encontró ese elemento. Puede que se haya eliminado.",
+    },
+    "spotify.rejected": {
+        "en": "Spotify did not accept that request. Please try something else.",
+        "es": "Spotify no aceptó esa petición. Prueba con otra cosa.",
+    },
+    "spotify.nothing_playing": {
+        "en": "Nothing is playing right now. Start something first.",
+        "es": "No suena nada ahora mismo. Pon algo primero.",
+    },
+    "spotify.playlist_not_found": {
+        "en": 'You have no playlist called "{name}". Your playlists: {playlists}.',
+        "es": 'No tienes ninguna playlist llamada "{name}". Tus playlists: {playlists}.',
+    },
+    "spotify.recommend.no_llm": {
+        "en": "Recommendations need an LLM key (GROQ_API_KEY or OPENROUTER_API_KEY). Ask the bot owner to set one.",
+        "es": "Las recomendaciones necesitan una clave de LLM (GROQ_API_KEY u OPENROUTER_API_KEY). Pide al dueño del bot que configure una.",
+    },
+    "spotify.play.ok": {"en": "Playing **{track}**", "es": "Reproduciendo **{track}**"},
+    "spotify.play.artist": {
+        "en": "Playing songs by **{name}**",
+        "es": "Reproduciendo canciones de **{name}**",
+    },
+    "spotify.play.album": {"en": "Playing the album **{name}**", "es": "Reproduciendo el álbum **{name}**"},
+    "spotify.play.playlist": {
+        "en": "Playing the playlist **{name}**",
+        "es": "Reproduciendo la playlist **{name}**",
+    },
+    "spotify.play_uris.ok": {"en": "Playing {count} tracks", "es": "Reproduciendo {count} canciones"},
+    "spotify.pause.ok": {"en": "Paused.", "es": "En pausa."},
+    "spotify.resume.ok": {"en": "Resumed.", "es": "Reanudado."},
+    "spotify.skip.ok": {"en": "Skipped to the next track.", "es": "Pasando a la siguiente canción."},
+    "spotify.skip.many": {"en": "Skipped {count} tracks.", "es": "Saltadas {count} canciones."},
+    "spotify.previous.ok": {"en": "Back to the previous track.", "es": "Volviendo a la canción anterior."},
+    "spotify.seek.ok": {
+        "en": "Jumped to {position} of {duration}.",
+        "es": "Saltando a {position} de {duration}.",
+    },
+    "spotify.volume.ok": {"en": "Volume set to {level}%", "es": "Volumen al {level}%"},
+    "spotify.shuffle.on": {"en": "Shuffle is on.", "es": "Modo aleatorio activado."},
+    "spotify.shuffle.off": {"en": "Shuffle is off.", "es": "Modo aleatorio desactivado."},
+    "spotify.repeat.off": {"en": "Repeat is off.", "es": "Repetición desactivada."},
+    "spotify.repeat.track": {"en": "Repeating this track.", "es": "Repitiendo esta canción."},
+    "spotify.repeat.context": {
+        "en": "Repeating the album or playlist.",
+        "es": "Repitiendo el álbum o la playlist.",
+    },
+    "spotify.queue_add.ok": {"en": "Added **{track}** to the queue.", "es": "**{track}** añadida a la cola."},
+    "spotify.queue_uris.ok": {
+        "en": "Added {count} tracks to the queue.",
+        "es": "{count} canciones añadidas a la cola.",
+    },
+    "spotify.show_queue.ok": {"en": "Up next ({count}):\n{list}", "es": "A continuación ({count}):\n{list}"},
+    "spotify.show_queue.empty": {"en": "The queue is empty.", "es": "La cola está vacía."},
+    "spotify.now_playing.ok": {
+        "en": "Now playing **{track}** by {artists} ({progress} / {duration}) on {device}",
+        "es": "Suena **{track}** de {artists} ({progress} / {duration}) en {device}",
+    },
+    "spotify.now_playing.paused": {
+        "en": "Paused: **{track}** by {artists} ({progress} / {duration}) on {device}",
+        "es": "En pausa: **{track}** de {artists} ({progress} / {duration}) en {device}",
+    },
+    "spotify.now_playing.nothing": {
+        "en": "Nothing is playing right now.",
+        "es": "No suena nada ahora mismo.",
+    },
+    "spotify.like.ok": {
+        "en": "Saved **{track}** to your library.",
+        "es": "**{track}** guardada en tu biblioteca.",
+    },
+    "spotify.add_to_playlist.ok": {
+        "en": "Added **{track}** to **{playlist}**.",
+        "es": "**{track}** añadida a **{playlist}**.",
+    },
+    "spotify.create_playlist.ok": {
+        "en": "Created the playlist **{name}**.",
+        "es": "Playlist **{name}** creada.",
+    },
+    "spotify.save_playlist.ok": {
+        "en": "Saved {count} tracks to the new playlist **{name}**.",
+        "es": "{count} canciones guardadas en la nueva playlist **{name}**.",
+    },
+    "spotify.recommend.ok": {
+        "en": '{count} suggestions for "{prompt}":\n{list}',
+        "es": '{count} sugerencias para "{prompt}":\n{list}',
+    },
+    "spotify.search.ok": {
+        "en": 'Results for "{query}":\n{list}',
+        "es": 'Resultados para "{query}":\n{list}',
+    },
+    "spotify.devices.ok": {"en": "Your devices:\n{list}", "es": "Tus dispositivos:\n{list}"},
+    "spotify.devices.none": {
+        "en": "No Spotify devices are available. Open Spotify on a phone, computer or speaker.",
+        "es": "No hay dispositivos de Spotify disponibles. Abre Spotify en un móvil, ordenador o altavoz.",
+    },
+    "spotify.transfer.ok": {"en": "Now playing on **{device}**.", "es": "Ahora suena en **{device}**."},
+    "spotify.player_restricted": {
+        "en": "Spotify does not allow that on this device right now.",
+        "es": "Spotify no permite eso en este dispositivo ahora mismo.",
+    },
+    "spotify.pause.already": {"en": "Already paused.", "es": "Ya está en pausa."},
+    "spotify.resume.already": {"en": "Already playing.", "es": "Ya está sonando."},
 }

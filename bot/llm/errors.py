@@ -39,7 +39,7 @@ class ProviderFailure(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        parts = [self.kind]
+        parts: list[str] = [self.kind]
         if self.status is not None:
             parts.append(str(self.status))
         if self.code:
@@ -83,9 +83,7 @@ def error_fields(body: object) -> tuple[str | None, str]:
     return (str(code) if code is not None else None), (message if isinstance(message, str) else "")
 
 
-def failure_for_status(
-    status: int, body: object, retry_after: str | None = None
-) -> ProviderFailure:
+def failure_for_status(status: int, body: object, retry_after: str | None = None) -> ProviderFailure:
     """Classify an HTTP error status (or the `code` of a 200-with-error body) into a failure kind."""
     code, message = error_fields(body)
     text = f"{code or ''} {message}".lower()

@@ -208,12 +208,12 @@ class ChatProvider:
         *,
         temperature: float,
         max_tokens: int,
-        timeout: float,
+        timeout_s: float,
     ) -> Completion:
         """One HTTP request. Raises ProviderFailure; updates the budget from the response headers."""
         body = self.request_body(model, messages, fmt, temperature, max_tokens)
         try:
-            raw = await self.client.chat.completions.with_raw_response.create(**body, timeout=timeout)
+            raw = await self.client.chat.completions.with_raw_response.create(**body, timeout=timeout_s)
             http = raw.http_response
             content = await http.aread()
         except Exception as exc:

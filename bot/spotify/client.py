@@ -28,6 +28,8 @@ from bot.errors import UserFacingError
 from bot.spotify.errors import (
     LinkExpired,
     NoActiveDevice,
+    NothingPlaying,
+    PlayerRestricted,
     PremiumRequired,
     RateLimited,
     SpotifyForbidden,
@@ -171,7 +173,9 @@ class SpotifyApi:
         self.sp.set_auth(token)
         return token
 
-    async def call(self, what: str, fn: Callable[..., T], /, *args: Any, idempotent: bool, **kwargs: Any) -> T:
+    async def call(
+        self, what: str, fn: Callable[..., T], /, *args: Any, idempotent: bool, **kwargs: Any
+    ) -> T:
         """Run `fn(*args, **kwargs)` on the pool; map every failure to a UserFacingError."""
         if self._current_token is None:
             await self.refresh_token()
@@ -214,10 +218,15 @@ class SpotifyApi:
         if status == 401:
             return LinkExpired()
         if status == 403:
-            return PremiumRequired() if reason == "PREMIUM_REQUIRED" else SpotifyForbidden()
+            if reason == "PREMIUM_REQUIRED":
+                return PremiumRequired()
+            return PlayerRestricted() if what.startswith("player.") else SpotifyForbidden()
         if status == 404:
-            if reason == "NO_ACTIVE_DEVICE" or what.startswith("player."):
+            text = str(exc.msg or "").lower()
+            if reason == "NO_ACTIVE_DEVICE" or "active device" in text:
                 return NoActiveDevice()
+            if what.startswith("player.") and "nothing to play" in text:
+                return NothingPlaying()
             return SpotifyNotFound()
         if status >= 500:
             return SpotifyUnavailable()

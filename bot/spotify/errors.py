@@ -71,3 +71,9 @@ class NoDevices(UserFacingError):
 
 class RecommendationsNeedLLM(UserFacingError):
     key = "spotify.recommend.no_llm"
+
+
+class PlayerRestricted(UserFacingError):
+    """403 on a player command: the device or the current content does not allow it right now."""
+
+    key = "spotify.player_restricted"

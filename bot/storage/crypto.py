@@ -36,7 +36,7 @@ class InvalidEncryptionKey(EncryptionKeyError):
     def __init__(self, source: str) -> None:
         super().__init__(
             f"The token encryption key from {source} is not a valid Fernet key (32 url-safe "
-            "base64-encoded bytes). Generate one with: python -c \"from cryptography.fernet import "
+            'base64-encoded bytes). Generate one with: python -c "from cryptography.fernet import '
             'Fernet; print(Fernet.generate_key().decode())"'
         )
 

@@ -1,0 +1,55 @@
+"""Figure 3: many guilds at once. Each guild sends its commands one after another (a user waits for the
+reply before the next), and every guild starts at the same moment."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from benchmarks.env import BenchBot, guild_context
+from benchmarks.fakes import FakesProcess
+from benchmarks.stats import Summary
+from benchmarks.utterances import Utterance
+
+
+async def run_concurrent(
+    bot: BenchBot, fakes: FakesProcess, utterances: Sequence[Utterance], *, guilds: int, per_guild: int
+) -> dict[str, Any]:
+    """`guilds` guilds × `per_guild` commands; utterances are dealt round-robin (needs guilds*per_guild)."""
+    assert len(utterances) >= guilds * per_guild
+    await fakes.drain()
+    latencies: list[float] = []
+    failures = 0
+    start_gate = asyncio.Event()
+
+    async def guild_run(n: int) -> None:
+        nonlocal failures
+        mine = [utterances[n * per_guild + i] for i in range(per_guild)]
+        await start_gate.wait()
+        for u in mine:
+            t0 = time.perf_counter()
+            response = await bot.assistant.handle_text(u.text, guild_context(n, u.lang))
+            latencies.append(time.perf_counter() - t0)
+            failures += not response.ok
+
+    tasks = [asyncio.create_task(guild_run(n)) for n in range(guilds)]
+    await asyncio.sleep(0)
+    started = time.perf_counter()
+    start_gate.set()
+    await asyncio.gather(*tasks)
+    wall = time.perf_counter() - started
+    served = await fakes.drain()
+    summary = Summary.of([x * 1000.0 for x in latencies])
+    return {
+        "guilds": guilds,
+        "commands_per_guild": per_guild,
+        "commands": len(latencies),
+        "wall_s": round(wall, 3),
+        "throughput_per_s": round(len(latencies) / wall, 1) if wall else None,
+        "latency_ms": summary.as_dict(3),
+        "failed_share": round(failures / len(latencies), 3) if latencies else None,
+        "llm_requests": len(served.llm),
+        "spotify_requests": len(served.spotify),
+    }

@@ -1,0 +1,108 @@
+"""Figures 2 and 7: end-to-end latency and overhead per path, and the rules-off (naive) design beside it.
+
+A command's overhead is its wall time minus the time the fakes spent on the requests it made (their sleeps plus
+their own handling), so what remains is the bot: parsing, validation, sessions, HTTP clients, thread hops.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.env import BenchBot, guild_context
+from benchmarks.fakes import FakesProcess
+from benchmarks.stats import Summary
+from benchmarks.utterances import Utterance
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    text: str
+    category: str
+    latency_s: float
+    fake_s: float
+    llm_requests: int
+    spotify_requests: int
+    source: str
+    ok: bool
+
+    @property
+    def path(self) -> str:
+        """"fast" when no LLM request was made, else "llm"."""
+        return "llm" if self.llm_requests else "fast"
+
+    @property
+    def overhead_s(self) -> float:
+        return self.latency_s - self.fake_s
+
+
+async def run_sequential(
+    bot: BenchBot, fakes: FakesProcess, utterances: Sequence[Utterance], *, guild: int = 0
+) -> tuple[list[Sample], list[dict[str, Any]]]:
+    """One command at a time on one guild; returns the samples and every LLM request record."""
+    await fakes.drain()
+    samples: list[Sample] = []
+    llm_records: list[dict[str, Any]] = []
+    for u in utterances:
+        ctx = guild_context(guild, u.lang)
+        started = time.perf_counter()
+        response = await bot.assistant.handle_text(u.text, ctx)
+        latency = time.perf_counter() - started
+        served = await fakes.drain()
+        llm_records.extend(served.llm)
+        samples.append(
+            Sample(
+                text=u.text,
+                category=u.category,
+                latency_s=latency,
+                fake_s=served.fake_s,
+                llm_requests=len(served.llm),
+                spotify_requests=len(served.spotify),
+                source=response.plan.source,
+                ok=response.ok,
+            )
+        )
+    return samples, llm_records
+
+
+def _ms(values: Sequence[float]) -> dict[str, float | int | None]:
+    return Summary.of([v * 1000.0 for v in values]).as_dict(3)
+
+
+def path_figures(samples: Sequence[Sample]) -> dict[str, Any]:
+    """Latency and overhead (ms) for the fast path, the LLM path and all commands."""
+    out: dict[str, Any] = {}
+    for name, chosen in (
+        ("fast_path", [s for s in samples if s.path == "fast"]),
+        ("llm_path", [s for s in samples if s.path == "llm"]),
+        ("all", list(samples)),
+    ):
+        out[name] = {
+            "commands": len(chosen),
+            "latency_ms": _ms([s.latency_s for s in chosen]),
+            "fakes_ms": _ms([s.fake_s for s in chosen]),
+            "overhead_ms": _ms([s.overhead_s for s in chosen]),
+            "ok_share": round(sum(s.ok for s in chosen) / len(chosen), 3) if chosen else None,
+        }
+    return out
+
+
+def design_figures(samples: Sequence[Sample]) -> dict[str, Any]:
+    """Median latency and LLM requests per 100 commands for one design."""
+    n = len(samples)
+    return {
+        "commands": n,
+        "latency_ms": _ms([s.latency_s for s in samples]),
+        "llm_requests_per_100": round(100.0 * sum(s.llm_requests for s in samples) / n, 1) if n else None,
+        "ok_share": round(sum(s.ok for s in samples) / n, 3) if n else None,
+    }
+
+
+def naive_comparison(ours: Sequence[Sample], naive: Sequence[Sample]) -> dict[str, Any]:
+    mine, theirs = design_figures(ours), design_figures(naive)
+    ratio = None
+    if mine["latency_ms"]["p50"] and theirs["latency_ms"]["p50"]:
+        ratio = round(theirs["latency_ms"]["p50"] / mine["latency_ms"]["p50"], 2)
+    return {"local_rules_first": mine, "llm_only": theirs, "median_latency_ratio_naive_over_ours": ratio}

@@ -1,0 +1,166 @@
+"""The fake LLM and Spotify servers in their own process, driven over stdin/stdout with JSON lines.
+
+Run by `benchmarks.fakes.FakesProcess`; not meant to be started by hand. Keeping the fakes out of the measured
+process means their CPU time and memory are not counted as the bot's, like the real services.
+
+Protocol: argv[1] is a JSON config; the first stdout line is `{"ready": ...urls...}`; then each stdin line is a
+command `{"op": ...}` answered by exactly one stdout line.
+Every request a fake serves is recorded with `fake_s`, the time the fake spent on it (its sleep plus its own
+handling), so the harness can subtract exactly what the fakes cost from what the bot took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+
+from aiohttp import web
+
+from bot.llm.providers import OutputFormat
+from bot.nlu.prompt import estimate_format_tokens, estimate_messages_tokens
+from tests.fakes import llm_server as fake_llm
+
+
+class TimedLLMServer(fake_llm.FakeLLMServer):
+    """The fake LLM server, recording per request how long it spent and an estimate of the prompt's tokens."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.timed: list[dict[str, Any]] = []
+
+    async def _chat(self, request: web.Request, provider: fake_llm.Provider) -> web.StreamResponse:
+        started = time.perf_counter()
+        status = 0
+        try:
+            response = await super()._chat(request, provider)
+            status = response.status
+            return response
+        finally:
+            fake_s = time.perf_counter() - started
+            self.timed.append(_llm_record(await _json_or_none(request), provider, status, fake_s))
+
+
+async def _json_or_none(request: web.Request) -> Any:
+    try:
+        return await request.json()
+    except Exception:
+        return None
+
+
+def _llm_record(body: Any, provider: str, status: int, fake_s: float) -> dict[str, Any]:
+    messages = body.get("messages") if isinstance(body, dict) else None
+    tokens = schema_tokens = 0
+    kind = "other"
+    if isinstance(messages, list) and all(isinstance(m, dict) for m in messages):
+        tokens = estimate_messages_tokens([{k: str(v) for k, v in m.items()} for m in messages])
+        users = [m for m in messages if m.get("role") == "user"]
+        kind = "recommend" if users and '"request"' in str(users[0].get("content", "")) else "command"
+    fmt = body.get("response_format") if isinstance(body, dict) else None
+    if isinstance(fmt, dict) and isinstance(fmt.get("json_schema"), dict):
+        schema = fmt["json_schema"].get("schema")
+        if isinstance(schema, dict):
+            schema_tokens = estimate_format_tokens(OutputFormat("schema", schema))
+    return {
+        "provider": provider,
+        "model": body.get("model") if isinstance(body, dict) else None,
+        "status": status,
+        "fake_s": fake_s,
+        "kind": kind,
+        "prompt_tokens": tokens,
+        "schema_tokens": schema_tokens,
+        "at": time.monotonic(),
+    }
+
+
+_STEPS = {
+    "server_error": lambda cmd: fake_llm.server_error(int(cmd.get("status", 503))),
+    "rate_limited": lambda cmd: fake_llm.rate_limited(cmd.get("retry_after", 1)),
+}
+
+
+class Host:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.llm = TimedLLMServer(
+            latency={"groq": config["groq_latency_s"], "openrouter": config["openrouter_latency_s"]},
+            jitter=config["llm_jitter_s"],
+            seed=config["seed"],
+            remaining_requests=10_000_000,
+            remaining_tokens=10_000_000_000,
+        )
+        self.spotify: Any = None
+
+    async def start(self) -> dict[str, Any]:
+        await self.llm.start()
+        ready: dict[str, Any] = {
+            "ready": True,
+            "groq_base_url": self.llm.groq_base_url,
+            "openrouter_base_url": self.llm.openrouter_base_url,
+        }
+        from benchmarks.spotify_timing import start_timed_spotify
+
+        self.spotify = await start_timed_spotify(
+            latency_s=self.config["spotify_latency_s"],
+            jitter_s=self.config["spotify_jitter_s"],
+            seed=self.config["seed"],
+        )
+        ready["spotify_api_base"] = self.spotify.api_base
+        ready["spotify_accounts_base"] = self.spotify.accounts_base
+        return ready
+
+    async def handle(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        op = cmd.get("op")
+        if op == "add_users":
+            tokens = {str(uid): self.spotify.add_user(int(uid)) for uid in cmd["ids"]}
+            return {"tokens": tokens}
+        if op == "drain":
+            llm, self.llm.timed = self.llm.timed, []
+            self.llm.requests.clear()
+            spotify = self.spotify.drain() if self.spotify is not None else []
+            return {"llm": llm, "spotify": spotify}
+        if op == "script":
+            step = _STEPS[cmd["kind"]](cmd)
+            self.llm.script(step, provider=cmd.get("provider"), times=cmd.get("times"))
+            return {"ok": True}
+        if op == "clear_script":
+            self.llm.clear_script()
+            return {"ok": True}
+        if op == "stop":
+            return {"ok": True}
+        return {"error": f"unknown op {op!r}"}
+
+    async def stop(self) -> None:
+        await self.llm.close()
+        if self.spotify is not None:
+            await self.spotify.stop()
+
+
+async def _main(config: dict[str, Any]) -> None:
+    host = Host(config)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=1 << 26)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    try:
+        _send(await host.start())
+        while True:
+            line = await reader.readline()
+            if not line:
+                break
+            cmd = json.loads(line)
+            _send(await host.handle(cmd))
+            if cmd.get("op") == "stop":
+                break
+    finally:
+        await host.stop()
+
+
+def _send(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    asyncio.run(_main(json.loads(sys.argv[1])))

@@ -1,0 +1,172 @@
+"""Targets (PASS/FAIL) and the one table `python -m benchmarks` prints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Every top-level key a run produces (the smoke test checks them all).
+FIGURE_KEYS: tuple[str, ...] = (
+    "config",
+    "local_parser",
+    "end_to_end",
+    "concurrency",
+    "fallback",
+    "prompt_tokens",
+    "memory",
+    "naive_design",
+    "targets",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    name: str
+    path: tuple[str, ...]  # where the value is in the figures
+    limit: float
+    unit: str
+    scale: float = 1.0  # value * scale is compared with limit (e.g. µs -> ms)
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("local parse p99", ("local_parser", "us", "p99"), 0.5, "ms", scale=0.001),
+    Target("fast-path overhead p99", ("end_to_end", "fast_path", "overhead_ms", "p99"), 5.0, "ms"),
+    Target("LLM-path overhead p99", ("end_to_end", "llm_path", "overhead_ms", "p99"), 10.0, "ms"),
+    Target("concurrency p99 ÷ single p99", ("concurrency", "p99_over_single"), 1.5, "×"),
+    Target("prompt tokens, one-line command", ("prompt_tokens", "one_line_command", "total_p99"), 500, "tokens"),
+    Target("peak RSS", ("memory", "peak_rss_mb"), 150, "MB"),
+)
+
+
+def dig(figures: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = figures
+    for part in path:
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def evaluate_targets(figures: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for target in TARGETS:
+        raw = dig(figures, target.path)
+        value = raw * target.scale if isinstance(raw, int | float) else None
+        out.append(
+            {
+                "name": target.name,
+                "value": round(value, 3) if value is not None else None,
+                "limit": target.limit,
+                "unit": target.unit,
+                "result": "n/a" if value is None else ("PASS" if value <= target.limit else "FAIL"),
+            }
+        )
+    return out
+
+
+def _f(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _verdict(targets: list[dict[str, Any]], name: str) -> str:
+    for t in targets:
+        if t["name"] == name:
+            return f"≤ {_f(t['limit'], 1)} {t['unit']}  {t['result']}"
+    return ""
+
+
+def render_table(figures: Mapping[str, Any]) -> str:
+    """One plain-text table: figure | value | target."""
+    targets = figures.get("targets", [])
+    rows: list[tuple[str, str, str]] = []
+
+    def section(title: str) -> None:
+        rows.append((f"— {title}", "", ""))
+
+    def row(name: str, value: str, target: str = "") -> None:
+        rows.append((f"  {name}", value, target))
+
+    lp = figures.get("local_parser", {})
+    section(f"1. Local parser ({_f(lp.get('utterances'))} utterances)")
+    us = lp.get("us", {})
+    row("µs per utterance p50 / p99", f"{_f(us.get('p50'))} / {_f(us.get('p99'))} µs", _verdict(targets, "local parse p99"))
+    row("answered locally", f"{_f(100 * lp.get('answered_locally', 0.0))} %")
+
+    e2e = figures.get("end_to_end", {})
+    section("2. End-to-end (one command at a time)")
+    for key, label, target in (
+        ("fast_path", "fast path", "fast-path overhead p99"),
+        ("llm_path", "LLM path", "LLM-path overhead p99"),
+    ):
+        part = e2e.get(key, {})
+        lat, ovh = part.get("latency_ms", {}), part.get("overhead_ms", {})
+        row(f"{label}: commands", _f(part.get("commands")))
+        row(f"{label}: latency p50 / p99", f"{_f(lat.get('p50'))} / {_f(lat.get('p99'))} ms")
+        row(f"{label}: overhead p50 / p99", f"{_f(ovh.get('p50'), 2)} / {_f(ovh.get('p99'), 2)} ms", _verdict(targets, target))
+
+    conc = figures.get("concurrency", {})
+    section(f"3. Concurrency ({_f(conc.get('guilds'))} guilds × {_f(conc.get('commands_per_guild'))} commands)")
+    clat = conc.get("latency_ms", {})
+    row("throughput", f"{_f(conc.get('throughput_per_s'))} commands/s")
+    row("latency p50 / p99", f"{_f(clat.get('p50'))} / {_f(clat.get('p99'))} ms")
+    row("single-command p99 (sequential)", f"{_f(conc.get('single_p99_ms'))} ms")
+    row("p99 ÷ single p99", f"{_f(conc.get('p99_over_single'), 2)}", _verdict(targets, "concurrency p99 ÷ single p99"))
+
+    fb = figures.get("fallback", {})
+    section("4. Fallback (time to an answer, LLM-parsed command)")
+    for key, label in (
+        ("healthy", "Groq healthy"),
+        ("groq_503", "Groq 503 → OpenRouter"),
+        ("groq_429_retry_after_1", "Groq 429 Retry-After: 1 (every request)"),
+        ("groq_429_retry_after_1_once", "Groq 429 Retry-After: 1 (once)"),
+    ):
+        part = fb.get(key, {})
+        ms = part.get("ms", {})
+        by = ", ".join(f"{k}×{v}" for k, v in part.get("answered_by", {}).items())
+        row(label, f"{_f(ms.get('p50'))} ms p50, {_f(ms.get('max'))} max", by)
+
+    pt = figures.get("prompt_tokens", {})
+    section("5. LLM request size (estimated prompt tokens)")
+    for key, label, target in (
+        ("one_line_command", "one-line command", "prompt tokens, one-line command"),
+        ("recommendation", "recommendation", ""),
+    ):
+        part = pt.get(key, {})
+        row(
+            f"{label}: messages / + schema (p99)",
+            f"{_f(part.get('messages_p99'))} / {_f(part.get('total_p99'))}",
+            _verdict(targets, target) if target else "",
+        )
+
+    mem = figures.get("memory", {})
+    section(f"6. Memory ({_f(mem.get('guild_sessions'))} guild sessions, {_f(mem.get('parses'))} parses)")
+    row("peak RSS", f"{_f(mem.get('peak_rss_mb'))} MB", _verdict(targets, "peak RSS"))
+    row("RSS after imports / start", f"{_f(mem.get('rss_after_imports_mb'))} / {_f(mem.get('rss_after_start_mb'))} MB")
+
+    nd = figures.get("naive_design", {})
+    ours, naive = nd.get("local_rules_first", {}), nd.get("llm_only", {})
+    section("7. Local rules first vs every message to the LLM")
+    row(
+        "median latency (ours / naive)",
+        f"{_f(ours.get('latency_ms', {}).get('p50'))} / {_f(naive.get('latency_ms', {}).get('p50'))} ms",
+        f"naive ÷ ours = {_f(nd.get('median_latency_ratio_naive_over_ours'), 2)}",
+    )
+    row(
+        "LLM requests per 100 commands",
+        f"{_f(ours.get('llm_requests_per_100'))} / {_f(naive.get('llm_requests_per_100'))}",
+    )
+
+    width = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [f"{'figure'.ljust(width[0])}  {'value'.ljust(width[1])}  target"]
+    lines.append("-" * (sum(width) + 4 + 6))
+    for name, value, target in rows:
+        lines.append(f"{name.ljust(width[0])}  {value.ljust(width[1])}  {target}".rstrip())
+    failed = [t["name"] for t in targets if t["result"] == "FAIL"]
+    lines.append("")
+    lines.append("targets: " + ("all PASS" if not failed else "FAIL: " + ", ".join(failed)))
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""Runs every figure in order and returns them as one JSON-ready dict."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from benchmarks.concurrency import run_concurrent
+from benchmarks.end_to_end import Sample, naive_comparison, path_figures, run_sequential
+from benchmarks.env import BenchBot, bench_settings, build_bot, controller_ids, link_guilds
+from benchmarks.fakes import REPO_ROOT, FakesProcess, Latencies
+from benchmarks.fallback import run_fallback
+from benchmarks.local_parser import measure_local_parser
+from benchmarks.report import evaluate_targets
+from benchmarks.stats import Summary
+from benchmarks.utterances import generate, shared_dev_set, typical_mix
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BenchConfig:
+    latencies: Latencies = field(default_factory=Latencies)
+    local_utterances: int = 10_000
+    use_dev_set: bool = True
+    e2e_commands: int = 400
+    warmup_commands: int = 20
+    guilds: int = 200
+    commands_per_guild: int = 5
+    fallback_trials: int = 5
+    memory_guilds: int = 1000
+    memory_parses: int = 10_000
+    spotify_threads: int | None = None  # None = the bot's default
+
+    @classmethod
+    def quick(cls, **overrides: Any) -> BenchConfig:
+        return replace(cls(e2e_commands=80, warmup_commands=10, fallback_trials=2), **overrides)
+
+    @classmethod
+    def tiny(cls, **overrides: Any) -> BenchConfig:
+        """For the smoke test: every figure, in seconds."""
+        base = cls(
+            latencies=Latencies(0.002, 0.004, 0.001, 0.002, 0.001),
+            local_utterances=300,
+            use_dev_set=False,
+            e2e_commands=12,
+            warmup_commands=2,
+            guilds=4,
+            commands_per_guild=2,
+            fallback_trials=1,
+            memory_guilds=4,
+            memory_parses=40,
+        )
+        return replace(base, **overrides)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str, Any]:
+    figures: dict[str, Any] = {"config": _config_dict(config)}
+    progress("local parser")
+    local = generate(config.local_utterances)
+    if config.use_dev_set:
+        local += shared_dev_set(REPO_ROOT)
+    figures["local_parser"] = measure_local_parser(local)
+
+    commands = typical_mix(config.warmup_commands + config.e2e_commands, seed=11)
+    warmup, measured = commands[: config.warmup_commands], commands[config.warmup_commands :]
+    overrides: dict[str, Any] = {}
+    if config.spotify_threads is not None:
+        overrides["spotify_threads"] = config.spotify_threads
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        async with FakesProcess(config.latencies) as fakes:
+            tokens = await fakes.add_users(controller_ids(max(config.guilds, 2)))
+
+            async def make_bot(data_dir: Path, *, local_rules: bool = True, guilds: int = 2) -> BenchBot:
+                bot = await build_bot(bench_settings(data_dir, fakes.urls, **overrides), tokens, local_rules=local_rules)
+                await link_guilds(bot, guilds)
+                return bot
+
+            progress(f"end to end ({len(measured)} commands, local rules first)")
+            bot = await make_bot(tmp / "ours", guilds=max(config.guilds, 2))
+            try:
+                await run_sequential(bot, fakes, warmup, guild=0)
+                ours, ours_llm = await run_sequential(bot, fakes, measured, guild=0)
+                figures["end_to_end"] = path_figures(ours)
+
+                progress(f"concurrency ({config.guilds} guilds × {config.commands_per_guild} commands)")
+                burst = typical_mix(config.guilds * config.commands_per_guild, seed=23)
+                conc = await run_concurrent(
+                    bot, fakes, burst, guilds=config.guilds, per_guild=config.commands_per_guild
+                )
+            finally:
+                await bot.aclose()
+            single_p99 = Summary.of([s.latency_s * 1000.0 for s in ours]).p99
+            conc["single_p99_ms"] = round(single_p99, 3)
+            p99 = conc["latency_ms"]["p99"]
+            conc["p99_over_single"] = round(p99 / single_p99, 3) if p99 and single_p99 else None
+            figures["concurrency"] = conc
+
+            progress(f"end to end ({len(measured)} commands, every message to the LLM)")
+            naive_bot = await make_bot(tmp / "naive", local_rules=False)
+            try:
+                await run_sequential(naive_bot, fakes, warmup, guild=1)
+                naive, naive_llm = await run_sequential(naive_bot, fakes, measured, guild=1)
+            finally:
+                await naive_bot.aclose()
+            figures["naive_design"] = naive_comparison(ours, naive)
+            figures["prompt_tokens"] = prompt_token_figures(ours_llm + naive_llm)
+
+            progress("fallback")
+            figures["fallback"] = await run_fallback(
+                fakes, lambda d: make_bot(d), tmp, trials=config.fallback_trials
+            )
+
+    progress(f"memory ({config.memory_guilds} guild sessions, {config.memory_parses} parses, fresh process)")
+    figures["memory"] = await measure_memory(config)
+    figures["targets"] = evaluate_targets(figures)
+    return figures
+
+
+def prompt_token_figures(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Prompt tokens per LLM request (the bot's own estimate applied to what went over the wire)."""
+    from bot.nlu.prompt import command_prompt_tokens, recommend_prompt_tokens
+
+    out: dict[str, Any] = {}
+    for kind, name, static in (
+        ("command", "one_line_command", command_prompt_tokens()),
+        ("recommend", "recommendation", recommend_prompt_tokens()),
+    ):
+        chosen = [r for r in records if r.get("kind") == kind]
+        messages = Summary.of([float(r["prompt_tokens"]) for r in chosen])
+        total = Summary.of([float(r["prompt_tokens"] + r["schema_tokens"]) for r in chosen])
+        out[name] = {
+            "requests": len(chosen),
+            "messages_p50": messages.as_dict(0)["p50"],
+            "messages_p99": messages.as_dict(0)["p99"],
+            "total_p50": total.as_dict(0)["p50"],
+            "total_p99": total.as_dict(0)["p99"],
+            "schema_tokens": chosen[0]["schema_tokens"] if chosen else None,
+            "static_estimate": static,
+        }
+    return out
+
+
+async def measure_memory(config: BenchConfig) -> dict[str, Any]:
+    """Run benchmarks.memory_probe in a fresh interpreter and read its JSON line."""
+    args = json.dumps({"guilds": config.memory_guilds, "parses": config.memory_parses})
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.memory_probe",
+        args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=str(REPO_ROOT),
+    )
+    out, err = await proc.communicate()
+    if proc.returncode != 0:
+        tail = err.decode(errors="replace")[-2000:]
+        raise RuntimeError(f"memory probe failed ({proc.returncode}):\n{tail}")
+    result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    return result
+
+
+def _config_dict(config: BenchConfig) -> dict[str, Any]:
+    data = asdict(config)
+    data["python"] = platform.python_version()
+    data["cpus"] = os.cpu_count()
+    data["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return data
+
+
+__all__ = ["BenchConfig", "Sample", "run_all"]

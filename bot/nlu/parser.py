@@ -1,0 +1,162 @@
+"""The intent parser: local rules first, then the LLM chain, then local rules again as the last resort."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import unicodedata
+
+from bot.config import Settings
+from bot.llm.chain import ChainResult, InvalidOutput, LLMChain, build_chain
+from bot.llm.recommender import LLMRecommender
+from bot.nlu.actions import ACTION_LIST_ADAPTER, Action
+from bot.nlu.lang import detect_lang
+from bot.nlu.plan import Context, Lang, Plan
+from bot.nlu.prompt import COMMAND_FORMAT, command_messages, estimate_messages_tokens
+from bot.nlu.rules import parse_local
+
+log = logging.getLogger(__name__)
+
+MAX_ACTIONS = 8  # one message asking for more than this is not a music command
+MAX_TEXT_CHARS = 2000
+COMMAND_MAX_TOKENS = 512  # includes gpt-oss reasoning tokens (reasoning effort "low")
+
+
+def normalise_text(text: str) -> str:
+    """Control characters to spaces, whitespace folded, bounded length (the parser's own guard)."""
+    kept = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text[: MAX_TEXT_CHARS * 2])
+    return " ".join(kept.split())[:MAX_TEXT_CHARS]
+
+
+def actions_from_json(content: str) -> list[Action]:
+    """Validate a model's answer: `{"actions": [...]}` (or a bare action / list) -> schema-checked actions.
+
+    Raises ValueError (InvalidOutput or pydantic's ValidationError) for anything else.
+    """
+    try:
+        data = json.loads(content)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidOutput(f"not valid JSON ({type(exc).__name__})") from None
+    if isinstance(data, dict) and "actions" in data:
+        items = data["actions"]
+    elif isinstance(data, dict) and "action" in data:
+        items = [data]
+    elif isinstance(data, list):
+        items = data
+    else:
+        raise InvalidOutput('expected an object {"actions": [...]}')
+    if not isinstance(items, list):
+        raise InvalidOutput('"actions" must be a list')
+    if len(items) > MAX_ACTIONS:
+        raise InvalidOutput(f"at most {MAX_ACTIONS} actions")
+    cleaned = [{k: v for k, v in i.items() if v is not None} if isinstance(i, dict) else i for i in items]
+    return ACTION_LIST_ADAPTER.validate_python(cleaned)
+
+
+class IntentParser:
+    """text + Context -> Plan. Never raises: every failure ends in local rules or an empty plan."""
+
+    def __init__(
+        self,
+        chain: LLMChain | None,
+        *,
+        temperature: float = 0.7,
+        recommend_temperature: float = 0.9,
+        owns_chain: bool = True,
+    ) -> None:
+        self._chain = chain if chain is not None and chain.enabled else None
+        self._temperature = temperature
+        self._recommend_temperature = recommend_temperature
+        self._owns_chain = owns_chain
+
+    def recommender(self) -> LLMRecommender | None:
+        """A TrackSuggester sharing this parser's chain (clients and Groq budget); None without an LLM key.
+
+        The parser keeps ownership: closing the parser closes the shared clients.
+        """
+        if self._chain is None:
+            return None
+        return LLMRecommender(self._chain, temperature=self._recommend_temperature, owns_chain=False)
+
+    @property
+    def uses_llm(self) -> bool:
+        return self._chain is not None
+
+    async def parse(self, text: str, ctx: Context) -> Plan:
+        started = time.perf_counter()
+        text = normalise_text(text)
+        lang = self._lang(text, ctx.locale)
+        if not text:
+            return Plan(lang=lang)
+        local = self._local(text, ctx)
+        if local is not None:
+            return local
+        if self._chain is not None:
+            try:
+                result = await self._ask_llm(text, ctx, lang)
+            except Exception:  # a bug in the chain must not cost the user their command
+                log.exception("LLM chain failed unexpectedly")
+                result = None
+            if result is not None:
+                return Plan(
+                    actions=result.value,
+                    lang=lang,
+                    source=result.source,
+                    latency_ms=result.latency_ms,
+                    prompt_tokens=result.prompt_tokens,
+                    completion_tokens=result.completion_tokens,
+                )
+        fallback = self._local(text, ctx)  # last resort (rules may learn more by then, e.g. a lenient pass)
+        if fallback is not None:
+            return fallback
+        return Plan(lang=lang, source="none", latency_ms=(time.perf_counter() - started) * 1000.0)
+
+    async def parse_offline(self, text: str, ctx: Context) -> Plan:
+        """Local rules only: no network."""
+        text = normalise_text(text)
+        lang = self._lang(text, ctx.locale)
+        return (self._local(text, ctx) if text else None) or Plan(lang=lang, source="none")
+
+    async def _ask_llm(self, text: str, ctx: Context, lang: Lang) -> ChainResult[list[Action]] | None:
+        assert self._chain is not None
+        messages = command_messages(text, ctx, lang)
+        return await self._chain.run(
+            messages,
+            actions_from_json,
+            COMMAND_FORMAT,
+            temperature=self._temperature,
+            max_tokens=COMMAND_MAX_TOKENS,
+            token_estimate=estimate_messages_tokens(messages),
+        )
+
+    @staticmethod
+    def _lang(text: str, default: Lang) -> Lang:
+        try:
+            return detect_lang(text, default)
+        except Exception:
+            log.exception("language detection failed")
+            return default
+
+    @staticmethod
+    def _local(text: str, ctx: Context) -> Plan | None:
+        try:
+            return parse_local(text, ctx)
+        except Exception:
+            log.exception("local rules failed on a %d-character message", len(text))
+            return None
+
+    async def aclose(self) -> None:
+        if self._chain is not None and self._owns_chain:
+            await self._chain.aclose()
+
+
+def build_intent_parser(settings: Settings, chain: LLMChain | None = None) -> IntentParser:
+    """The parser for `settings`. Pass a shared `chain` (then the caller closes it) or let it build its own."""
+    owns = chain is None
+    return IntentParser(
+        build_chain(settings) if chain is None else chain,
+        temperature=settings.temperature_command,
+        recommend_temperature=settings.temperature_recommend,
+        owns_chain=owns,
+    )

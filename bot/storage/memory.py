@@ -1,0 +1,65 @@
+"""An in-memory `Repository` with the same behaviour as SQLite, for tests of other parts."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import dataclasses
+
+from bot.storage.repository import GuildSettings, LinkedAccount, OAuthState, SpotifyToken
+from bot.storage.sqlite import check_guild_changes
+
+
+class MemoryRepository:
+    """Dict-backed; every value is copied in and out, so callers never share mutable state with it."""
+
+    def __init__(self) -> None:
+        self._guilds: dict[int, GuildSettings] = {}
+        self._accounts: dict[int, LinkedAccount] = {}
+        self._states: dict[str, OAuthState] = {}
+        self._lock = asyncio.Lock()
+
+    async def get_guild_settings(self, guild_id: int) -> GuildSettings:
+        return copy.deepcopy(self._guilds.get(guild_id) or GuildSettings(guild_id=guild_id))
+
+    async def update_guild_settings(self, guild_id: int, **changes: object) -> GuildSettings:
+        check_guild_changes(changes)
+        async with self._lock:
+            current = self._guilds.get(guild_id) or GuildSettings(guild_id=guild_id)
+            updated = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
+            self._guilds[guild_id] = updated
+            return copy.deepcopy(updated)
+
+    async def get_account(self, user_id: int) -> LinkedAccount | None:
+        account = self._accounts.get(user_id)
+        return copy.deepcopy(account) if account is not None else None
+
+    async def save_account(self, account: LinkedAccount) -> None:
+        self._accounts[account.user_id] = copy.deepcopy(account)
+
+    async def update_token(self, user_id: int, token: SpotifyToken) -> None:
+        account = self._accounts.get(user_id)
+        if account is not None:
+            account.token = copy.deepcopy(token)
+
+    async def mark_needs_relink(self, user_id: int) -> None:
+        account = self._accounts.get(user_id)
+        if account is not None:
+            account.needs_relink = True
+
+    async def delete_account(self, user_id: int) -> bool:
+        """Forget the user's link; guilds they controlled lose their controller (as in SQLite)."""
+        async with self._lock:
+            for settings in self._guilds.values():
+                if settings.controller_user_id == user_id:
+                    settings.controller_user_id = None
+            return self._accounts.pop(user_id, None) is not None
+
+    async def save_oauth_state(self, state: OAuthState) -> None:
+        self._states[state.state] = copy.deepcopy(state)
+
+    async def pop_oauth_state(self, state: str) -> OAuthState | None:
+        return self._states.pop(state, None)
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,279 @@
+"""The SQLite implementation of `Repository` (aiosqlite, WAL, foreign keys on, tokens encrypted)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.crypto import TokenCipher, WrongEncryptionKey
+from bot.storage.migrations import apply_migrations
+from bot.storage.repository import GuildSettings, LinkedAccount, OAuthState, SpotifyToken
+
+log = logging.getLogger(__name__)
+
+# Pending OAuth states older than this are deleted whenever a new one is saved. The link flow itself refuses
+# states after 10 minutes; this only keeps the table small.
+STATE_RETENTION_S = 24 * 3600.0
+
+_KEY_CHECK_NAME = "token_key_check"
+_KEY_CHECK_PLAINTEXT = "spotify-discord-bot token key check"
+
+GUILD_SETTING_TYPES: dict[str, type] = {
+    "language": str,
+    "dj_role_id": int,
+    "controller_user_id": int,
+    "announce_channel_id": int,
+    "spotify_client_id": str,
+}
+
+
+def check_guild_changes(changes: dict[str, object]) -> None:
+    """Raise ValueError/TypeError for unknown settings or values of the wrong type (programming errors)."""
+    for name, value in changes.items():
+        expected = GUILD_SETTING_TYPES.get(name)
+        if expected is None:
+            raise ValueError(f"unknown guild setting {name!r}")
+        if value is None:
+            continue
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise TypeError(f"guild setting {name!r} must be {expected.__name__} or None")
+
+
+class SqliteRepository:
+    """All persistent data in one SQLite file. Build it with `await SqliteRepository.open(path, cipher)`."""
+
+    def __init__(self, conn: aiosqlite.Connection, cipher: TokenCipher) -> None:
+        self._conn = conn
+        self._cipher = cipher
+        self._write_lock = asyncio.Lock()  # one connection: writes and transactions never interleave
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path, cipher: TokenCipher) -> SqliteRepository:
+        """Open (creating directories and the file), enable WAL and foreign keys, migrate, check the key."""
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await apply_migrations(conn)
+            repo = cls(conn, cipher)
+            await repo._check_key()
+        except BaseException:
+            await conn.close()
+            raise
+        return repo
+
+    async def _check_key(self) -> None:
+        async with self._conn.execute("SELECT value FROM meta WHERE key = ?", (_KEY_CHECK_NAME,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            await self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                (_KEY_CHECK_NAME, self._cipher.encrypt(_KEY_CHECK_PLAINTEXT)),
+            )
+            return
+        try:
+            self._cipher.decrypt(str(row[0]))
+        except WrongEncryptionKey:
+            raise WrongEncryptionKey("(checked when opening the database)") from None
+
+    # -- guild settings -------------------------------------------------------------------------------
+
+    async def get_guild_settings(self, guild_id: int) -> GuildSettings:
+        async with self._conn.execute(
+            "SELECT language, dj_role_id, controller_user_id, announce_channel_id, spotify_client_id "
+            "FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return GuildSettings(guild_id=guild_id)
+        return GuildSettings(guild_id, row[0], row[1], row[2], row[3], row[4])
+
+    async def update_guild_settings(self, guild_id: int, **changes: object) -> GuildSettings:
+        """Apply `changes` (GuildSettings field names) atomically and return the new settings."""
+        check_guild_changes(changes)
+        async with self._write_lock:
+            current = await self.get_guild_settings(guild_id)
+            updated = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
+            await self._conn.execute(
+                "INSERT INTO guild_settings (guild_id, language, dj_role_id, controller_user_id, "
+                "announce_channel_id, spotify_client_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET language = excluded.language, "
+                "dj_role_id = excluded.dj_role_id, controller_user_id = excluded.controller_user_id, "
+                "announce_channel_id = excluded.announce_channel_id, "
+                "spotify_client_id = excluded.spotify_client_id, updated_at = excluded.updated_at",
+                (
+                    guild_id,
+                    updated.language,
+                    updated.dj_role_id,
+                    updated.controller_user_id,
+                    updated.announce_channel_id,
+                    updated.spotify_client_id,
+                    time.time(),
+                ),
+            )
+        return updated
+
+    # -- linked accounts ------------------------------------------------------------------------------
+
+    def _encrypt_token(self, token: SpotifyToken) -> str:
+        secret = {"access_token": token.access_token, "refresh_token": token.refresh_token}
+        return self._cipher.encrypt(json.dumps(secret, separators=(",", ":")))
+
+    def _decrypt_token(self, blob: str, expires_at: float, scope: str) -> SpotifyToken:
+        secret: dict[str, Any] = json.loads(self._cipher.decrypt(blob))
+        return SpotifyToken(
+            access_token=str(secret["access_token"]),
+            refresh_token=secret.get("refresh_token"),
+            expires_at=float(expires_at),
+            scope=scope,
+        )
+
+    async def get_account(self, user_id: int) -> LinkedAccount | None:
+        async with self._conn.execute(
+            "SELECT spotify_id, display_name, client_id, scopes, token_encrypted, token_expires_at, "
+            "token_scope, needs_relink, linked_at FROM linked_accounts WHERE user_id = ?",
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return LinkedAccount(
+            user_id=user_id,
+            spotify_id=row[0],
+            display_name=row[1],
+            client_id=row[2],
+            scopes=row[3].split(),
+            token=self._decrypt_token(row[4], row[5], row[6]),
+            needs_relink=bool(row[7]),
+            linked_at=float(row[8]),
+        )
+
+    async def save_account(self, account: LinkedAccount) -> None:
+        """Insert or replace the user's link (a relink clears needs_relink when the account says so)."""
+        async with self._write_lock:
+            await self._conn.execute(
+                "INSERT INTO linked_accounts (user_id, spotify_id, display_name, client_id, scopes, "
+                "token_encrypted, token_expires_at, token_scope, needs_relink, linked_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+                "spotify_id = excluded.spotify_id, display_name = excluded.display_name, "
+                "client_id = excluded.client_id, scopes = excluded.scopes, "
+                "token_encrypted = excluded.token_encrypted, token_expires_at = excluded.token_expires_at, "
+                "token_scope = excluded.token_scope, needs_relink = excluded.needs_relink, "
+                "linked_at = excluded.linked_at, updated_at = excluded.updated_at",
+                (
+                    account.user_id,
+                    account.spotify_id,
+                    account.display_name,
+                    account.client_id,
+                    " ".join(account.scopes),
+                    self._encrypt_token(account.token),
+                    account.token.expires_at,
+                    account.token.scope,
+                    int(account.needs_relink),
+                    account.linked_at,
+                    time.time(),
+                ),
+            )
+
+    async def update_token(self, user_id: int, token: SpotifyToken) -> None:
+        async with self._write_lock:
+            await self._conn.execute(
+                "UPDATE linked_accounts SET token_encrypted = ?, token_expires_at = ?, token_scope = ?, "
+                "updated_at = ? WHERE user_id = ?",
+                (self._encrypt_token(token), token.expires_at, token.scope, time.time(), user_id),
+            )
+
+    async def mark_needs_relink(self, user_id: int) -> None:
+        async with self._write_lock:
+            await self._conn.execute(
+                "UPDATE linked_accounts SET needs_relink = 1, updated_at = ? WHERE user_id = ?",
+                (time.time(), user_id),
+            )
+
+    async def delete_account(self, user_id: int) -> bool:
+        """Forget the user's link; guilds they controlled lose their controller (the next linker takes over)."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                cur = await self._conn.execute("DELETE FROM linked_accounts WHERE user_id = ?", (user_id,))
+                deleted = cur.rowcount > 0
+                await cur.close()
+                await self._conn.execute(
+                    "UPDATE guild_settings SET controller_user_id = NULL, updated_at = ? "
+                    "WHERE controller_user_id = ?",
+                    (time.time(), user_id),
+                )
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+        return deleted
+
+    # -- pending OAuth states -------------------------------------------------------------------------
+
+    async def save_oauth_state(self, state: OAuthState) -> None:
+        async with self._write_lock:
+            await self._conn.execute(
+                "DELETE FROM oauth_states WHERE created_at < ?", (time.time() - STATE_RETENTION_S,)
+            )
+            await self._conn.execute(
+                "INSERT OR REPLACE INTO oauth_states (state, user_id, guild_id, code_verifier_encrypted, "
+                "client_id, redirect_uri, lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    state.state,
+                    state.user_id,
+                    state.guild_id,
+                    self._cipher.encrypt(state.code_verifier),
+                    state.client_id,
+                    state.redirect_uri,
+                    state.lang,
+                    state.created_at,
+                ),
+            )
+
+    async def pop_oauth_state(self, state: str) -> OAuthState | None:
+        """Return and delete the state (single use); None if unknown."""
+        async with (
+            self._write_lock,
+            self._conn.execute(
+                "DELETE FROM oauth_states WHERE state = ? RETURNING user_id, guild_id, "
+                "code_verifier_encrypted, client_id, redirect_uri, lang, created_at",
+                (state,),
+            ) as cur,
+        ):
+            rows = list(await cur.fetchall())
+        if not rows:
+            return None
+        row = rows[0]
+        return OAuthState(
+            state=state,
+            user_id=row[0],
+            guild_id=row[1],
+            code_verifier=self._cipher.decrypt(row[2]),
+            client_id=row[3],
+            redirect_uri=row[4],
+            created_at=float(row[6]),
+            lang=row[5],
+        )
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await self._conn.close()
+
+    def __repr__(self) -> str:
+        return "SqliteRepository()"

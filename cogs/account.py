@@ -1,0 +1,126 @@
+"""/spotify link|unlink|status: connect a Discord user to their Spotify account."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_render import OK_COLOUR
+from bot.errors import UserFacingError
+from bot.i18n import t
+from cogs.common import Gate, L, send, services_of
+
+if TYPE_CHECKING:
+    from bot.spotify.oauth import LinkResult, LinkService
+
+log = logging.getLogger(__name__)
+
+PERSONAL = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
+
+
+def link_view(url: str, lang: str) -> discord.ui.View:
+    """A single link button to Spotify's authorize page."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label=t("ui.link.button", lang), url=url, emoji="🎧"))
+    return view
+
+
+def link_embed(lang: str) -> discord.Embed:
+    return discord.Embed(description=t("ui.link.instructions", lang), colour=OK_COLOUR)
+
+
+def require_links(bot: discord.Client) -> LinkService:
+    links = services_of(bot).links
+    if links is None:
+        raise UserFacingError("ui.link.unavailable")
+    return links
+
+
+class Account(commands.Cog):
+    spotify = app_commands.Group(name="spotify", description=L("ui.cmd.spotify"), allowed_contexts=PERSONAL)
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self._active = False
+
+    async def cog_load(self) -> None:
+        self._active = True
+        state = getattr(self.bot, "state", None)
+        links = state.services.links if state is not None else None
+        if links is not None:
+            links.add_link_listener(self._on_link_completed)
+
+    async def cog_unload(self) -> None:
+        self._active = False
+
+    async def _on_link_completed(self, result: LinkResult) -> None:
+        """A link finished through the web callback: tell the user in a DM."""
+        if not self._active or result.user_id is None:
+            return
+        try:
+            user = self.bot.get_user(result.user_id) or await self.bot.fetch_user(result.user_id)
+            await user.send(embed=discord.Embed(description=result.message(), colour=OK_COLOUR))
+        except discord.HTTPException:
+            log.info("could not DM user %s about their Spotify link", result.user_id)
+
+    @spotify.command(name="link", description=L("ui.cmd.spotify.link"))
+    @app_commands.rename(url=L("ui.opt.url"))
+    @app_commands.describe(url=L("ui.optdesc.url"))
+    async def link(self, interaction: discord.Interaction, url: str | None = None) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await gate.begin(ephemeral=True)
+            links = require_links(self.bot)
+            if url:
+                result = await links.complete_from_url(url.strip()[:4000], ctx.user_id, lang=ctx.locale)
+                colour = OK_COLOUR if result.ok else discord.Colour.red()
+                embed = discord.Embed(description=result.message(ctx.locale), colour=colour)
+                await send(interaction, embed=embed, ephemeral=True)
+                return
+            authorize_url = await links.start_link(ctx.user_id, ctx.guild_id, ctx.locale)
+            await send(
+                interaction,
+                embed=link_embed(ctx.locale),
+                view=link_view(authorize_url, ctx.locale),
+                ephemeral=True,
+            )
+
+    @spotify.command(name="unlink", description=L("ui.cmd.spotify.unlink"))
+    async def unlink(self, interaction: discord.Interaction) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await gate.begin(ephemeral=True)
+            removed = await require_links(self.bot).unlink(ctx.user_id)
+            key = "ui.unlink.done" if removed else "ui.unlink.none"
+            await send(
+                interaction,
+                embed=discord.Embed(description=t(key, ctx.locale), colour=OK_COLOUR),
+                ephemeral=True,
+            )
+
+    @spotify.command(name="status", description=L("ui.cmd.spotify.status"))
+    async def status(self, interaction: discord.Interaction) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await gate.begin(ephemeral=True)
+            account = await require_links(self.bot).status(ctx.user_id)
+            if account is None:
+                message = t("ui.link.none", ctx.locale)
+            elif account.needs_relink:
+                message = t(
+                    "ui.link.status_relink",
+                    ctx.locale,
+                    name=discord.utils.escape_markdown(account.display_name),
+                )
+            else:
+                message = t(
+                    "ui.link.status", ctx.locale, name=discord.utils.escape_markdown(account.display_name)
+                )
+            await send(
+                interaction, embed=discord.Embed(description=message, colour=OK_COLOUR), ephemeral=True
+            )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Account(bot))

@@ -1,0 +1,175 @@
+"""The now-playing panel (/nowplaying) with buttons that survive restarts, and /devices with a select menu."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_render import now_playing_embed, trim
+from bot.nlu import actions as a
+from bot.nlu.actions import Action
+from bot.nlu.plan import Context
+from bot.spotify.outcome import DeviceInfo, Outcome, PlaybackInfo
+from cogs.common import Gate, L, send, send_outcome, services_of
+
+log = logging.getLogger(__name__)
+
+PANEL_PREFIX = "spb:panel:"
+# op -> (emoji, row)
+PANEL_BUTTONS: dict[str, tuple[str, int]] = {
+    "prev": ("⏮", 0),
+    "toggle": ("⏯", 0),
+    "next": ("⏭", 0),
+    "shuffle": ("🔀", 0),
+    "repeat": ("🔁", 0),
+    "voldown": ("🔉", 1),
+    "volup": ("🔊", 1),
+    "like": ("❤", 1),
+}
+VOLUME_STEP = 10
+REPEAT_CYCLE = {"off": "context", "context": "track", "track": "off"}
+DEVICES_VIEW_TIMEOUT_S = 300.0
+
+
+def panel_action(op: str, playback: PlaybackInfo | None) -> Action:
+    """What a panel button does, given the current playback (toggles need it)."""
+    if op == "prev":
+        return a.Previous()
+    if op == "next":
+        return a.Skip()
+    if op == "toggle":
+        return a.Pause() if playback is not None and playback.is_playing else a.Resume()
+    if op == "shuffle":
+        return a.Shuffle(on=not (playback.shuffle if playback else False))
+    if op == "repeat":
+        mode = REPEAT_CYCLE.get(playback.repeat if playback else "off", "context")
+        return a.Repeat(mode="track" if mode == "track" else "context" if mode == "context" else "off")
+    if op == "voldown":
+        return a.Volume(delta=-VOLUME_STEP)
+    if op == "volup":
+        return a.Volume(delta=VOLUME_STEP)
+    if op == "like":
+        return a.Like()
+    raise ValueError(f"unknown panel button {op!r}")
+
+
+class PanelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"spb:panel:(?P<op>[a-z]+)"):
+    """A panel button whose custom id carries its op, so it works after a restart."""
+
+    def __init__(self, op: str) -> None:
+        emoji, row = PANEL_BUTTONS[op]
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary, emoji=emoji, custom_id=PANEL_PREFIX + op, row=row
+            )
+        )
+        self.op = op
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PanelButton:
+        op = match["op"]
+        if op not in PANEL_BUTTONS:
+            raise ValueError(f"unknown panel button {op!r}")
+        return cls(op)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await press_panel_button(interaction, self.op)
+
+
+def panel_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for op in PANEL_BUTTONS:
+        view.add_item(PanelButton(op))
+    return view
+
+
+async def current_playback(interaction: discord.Interaction, ctx: Context) -> Outcome:
+    return await services_of(interaction.client).assistant.run_action(a.NowPlaying(), ctx)
+
+
+async def press_panel_button(interaction: discord.Interaction, op: str) -> None:
+    """Run the button's action (DJ role checked first), then refresh the panel in place."""
+    async with Gate(interaction) as gate:
+        ctx = await gate.begin(control=True)
+        assistant = services_of(interaction.client).assistant
+        before = await current_playback(interaction, ctx) if op in {"toggle", "shuffle", "repeat"} else None
+        outcome = await assistant.run_action(panel_action(op, before.playback if before else None), ctx)
+        if not outcome.ok:
+            await send_outcome(interaction, outcome, ctx.locale)
+            return
+        after = await current_playback(interaction, ctx)
+        await interaction.edit_original_response(
+            embed=now_playing_embed(after.playback if after.ok else None, ctx.locale), view=panel_view()
+        )
+
+
+class DeviceSelect(discord.ui.Select[discord.ui.View]):
+    def __init__(self, devices: list[DeviceInfo], placeholder: str) -> None:
+        options = [
+            discord.SelectOption(
+                label=trim(d.name, 100), value=d.id[:100], description=d.type[:100], default=d.is_active
+            )
+            for d in devices[:25]
+        ]
+        super().__init__(placeholder=placeholder, options=options, min_values=1, max_values=1)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await gate.begin(control=True)
+            device = self.values[0]
+            outcome = await services_of(interaction.client).assistant.run_action(
+                a.Transfer(device=device), ctx
+            )
+            await send_outcome(interaction, outcome, ctx.locale)
+
+
+def devices_view(devices: list[DeviceInfo], lang: str) -> discord.ui.View | None:
+    if not devices:
+        return None
+    from bot.i18n import t
+
+    view = discord.ui.View(timeout=DEVICES_VIEW_TIMEOUT_S)
+    view.add_item(DeviceSelect(devices, t("ui.devices.placeholder", lang)))
+    return view
+
+
+class Panel(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(PanelButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(PanelButton)
+
+    @app_commands.command(name="nowplaying", description=L("ui.cmd.nowplaying"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    async def nowplaying(self, interaction: discord.Interaction) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await gate.begin()
+            outcome = await current_playback(interaction, ctx)
+            if not outcome.ok:
+                await send_outcome(interaction, outcome, ctx.locale)
+                return
+            await send(interaction, embed=now_playing_embed(outcome.playback, ctx.locale), view=panel_view())
+
+    @app_commands.command(name="devices", description=L("ui.cmd.devices"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    async def devices(self, interaction: discord.Interaction) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await gate.begin()
+            outcome = await services_of(self.bot).assistant.run_action(a.Devices(), ctx)
+            view = devices_view(outcome.devices, ctx.locale) if ctx.can_control else None
+            await send_outcome(interaction, outcome, ctx.locale, view=view)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Panel(bot))

@@ -1,0 +1,107 @@
+"""/recommend: LLM suggestions resolved to real tracks, with buttons to play, queue or save them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_render import outcomes_embed
+from bot.i18n import t
+from bot.nlu import actions as a
+from bot.nlu.plan import Context
+from bot.spotify.outcome import Outcome, TrackInfo
+from cogs.common import Gate, L, send, send_outcome, services_of
+
+log = logging.getLogger(__name__)
+
+RECOMMEND_VIEW_TIMEOUT_S = 15 * 60.0
+PLAYLIST_NAME_LIMIT = 100
+
+
+class RecommendView(discord.ui.View):
+    """Buttons under a list of recommendations. Holds the URIs in memory for 15 minutes."""
+
+    def __init__(self, tracks: list[TrackInfo], prompt: str, lang: str) -> None:
+        super().__init__(timeout=RECOMMEND_VIEW_TIMEOUT_S)
+        self.uris = [track.uri for track in tracks if track.uri.startswith("spotify:")]
+        self.prompt = prompt
+        self.play_all.label = t("ui.recommend.play", lang)
+        self.queue_all.label = t("ui.recommend.queue", lang)
+        self.save.label = t("ui.recommend.save", lang)
+
+    async def _run(
+        self,
+        interaction: discord.Interaction,
+        do: Callable[[Any, Context], Awaitable[Outcome]],
+        key: str,
+    ) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await gate.begin(control=True)
+            session = await services_of(interaction.client).sessions.session_for(ctx)
+            outcome = await do(session, ctx)
+            if outcome.ok and key:
+                outcome = Outcome(action=outcome.action, ok=True, key=key, params={"count": len(self.uris)})
+            await send_outcome(interaction, outcome, ctx.locale)
+
+    @discord.ui.button(label="Play all", style=discord.ButtonStyle.success, emoji="▶")
+    async def play_all(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await self._run(interaction, lambda session, ctx: session.play_uris(self.uris), "ui.recommend.played")
+
+    @discord.ui.button(label="Add to queue", style=discord.ButtonStyle.secondary, emoji="➕")
+    async def queue_all(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await self._run(
+            interaction, lambda session, ctx: session.queue_uris(self.uris), "ui.recommend.queued"
+        )
+
+    @discord.ui.button(label="Save as playlist", style=discord.ButtonStyle.secondary, emoji="💾")
+    async def save(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await self._run(
+            interaction,
+            lambda session, ctx: session.save_playlist(self.playlist_name(ctx.locale), self.uris),
+            "",
+        )
+
+    def playlist_name(self, lang: str) -> str:
+        return t("ui.recommend.playlist_name", lang, prompt=self.prompt)[:PLAYLIST_NAME_LIMIT]
+
+
+def recommend_view_for(outcomes: list[Outcome], prompt: str, lang: str) -> RecommendView | None:
+    """Buttons for the first successful recommendation among `outcomes`, if any."""
+    for outcome in outcomes:
+        if outcome.ok and outcome.action == "recommend" and outcome.tracks:
+            return RecommendView(outcome.tracks, prompt, lang)
+    return None
+
+
+class Recommend(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="recommend", description=L("ui.cmd.recommend"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.rename(prompt=L("ui.opt.prompt"), count=L("ui.opt.count"))
+    @app_commands.describe(prompt=L("ui.optdesc.prompt"), count=L("ui.optdesc.count"))
+    async def recommend(
+        self,
+        interaction: discord.Interaction,
+        prompt: app_commands.Range[str, 1, 500],
+        count: app_commands.Range[int, 1, 20] = 5,
+    ) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await gate.begin()
+            action = a.Recommend(prompt=" ".join(prompt.split())[:500] or "?", count=count)
+            outcome = await services_of(self.bot).assistant.run_action(action, ctx)
+            if not outcome.ok:
+                await send_outcome(interaction, outcome, ctx.locale)
+                return
+            view = recommend_view_for([outcome], action.prompt, ctx.locale)
+            await send(interaction, embed=outcomes_embed([outcome], ctx.locale), view=view)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Recommend(bot))

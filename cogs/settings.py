@@ -1,0 +1,134 @@
+"""/settings dj-role|language|controller|client-id (Manage Server) and the owner-only `sync` command."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_render import OK_COLOUR
+from bot.errors import UserFacingError
+from bot.i18n import t
+from bot.nlu.plan import Context
+from bot.permissions import can_configure
+from cogs.account import require_links
+from cogs.common import Gate, L, send, services_of
+
+log = logging.getLogger(__name__)
+
+
+def require_manage_guild(interaction: discord.Interaction) -> None:
+    """Checked in code too: Discord's default permissions can be overridden by server admins."""
+    perms = interaction.permissions
+    if not can_configure(perms.manage_guild, perms.administrator):
+        raise UserFacingError("ui.settings.need_manage")
+
+
+class Settings(commands.Cog):
+    settings = app_commands.Group(
+        name="settings",
+        description=L("ui.cmd.settings"),
+        guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False),
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def _begin(self, gate: Gate, interaction: discord.Interaction) -> Context:
+        ctx = await gate.begin(ephemeral=True, defer=False)
+        if ctx.guild_id is None:
+            from bot.errors import GuildOnly
+
+            raise GuildOnly()
+        require_manage_guild(interaction)
+        return ctx
+
+    async def _done(self, interaction: discord.Interaction, message: str) -> None:
+        await send(interaction, embed=discord.Embed(description=message, colour=OK_COLOUR), ephemeral=True)
+
+    @settings.command(name="dj-role", description=L("ui.cmd.settings.dj-role"))
+    @app_commands.rename(role=L("ui.opt.role"))
+    @app_commands.describe(role=L("ui.optdesc.role"))
+    async def dj_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await self._begin(gate, interaction)
+            assert ctx.guild_id is not None
+            await services_of(self.bot).repo.update_guild_settings(
+                ctx.guild_id, dj_role_id=role.id if role else None
+            )
+            if role is None:
+                await self._done(interaction, t("ui.settings.dj_role_cleared", ctx.locale))
+            else:
+                await self._done(interaction, t("ui.settings.dj_role_set", ctx.locale, role=role.mention))
+
+    @settings.command(name="language", description=L("ui.cmd.settings.language"))
+    @app_commands.rename(language=L("ui.opt.language"))
+    @app_commands.describe(language=L("ui.optdesc.language"))
+    @app_commands.choices(
+        language=[
+            app_commands.Choice(name=L("ui.choice.lang.auto"), value="auto"),
+            app_commands.Choice(name=L("ui.choice.lang.en"), value="en"),
+            app_commands.Choice(name=L("ui.choice.lang.es"), value="es"),
+        ]
+    )
+    async def language(self, interaction: discord.Interaction, language: str) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await self._begin(gate, interaction)
+            assert ctx.guild_id is not None
+            chosen = language if language in {"en", "es"} else None
+            await services_of(self.bot).repo.update_guild_settings(ctx.guild_id, language=chosen)
+            if chosen is None:
+                await self._done(interaction, t("ui.settings.language_auto", ctx.locale))
+            else:
+                await self._done(interaction, t("ui.settings.language_set", chosen))
+
+    @settings.command(name="controller", description=L("ui.cmd.settings.controller"))
+    @app_commands.rename(user=L("ui.opt.user"))
+    @app_commands.describe(user=L("ui.optdesc.user"))
+    async def controller(self, interaction: discord.Interaction, user: discord.User | None = None) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await self._begin(gate, interaction)
+            assert ctx.guild_id is not None
+            await services_of(self.bot).repo.update_guild_settings(
+                ctx.guild_id, controller_user_id=user.id if user else None
+            )
+            if user is None:
+                await self._done(interaction, t("ui.settings.controller_cleared", ctx.locale))
+            else:
+                await self._done(interaction, t("ui.settings.controller_set", ctx.locale, user=user.mention))
+
+    @settings.command(name="client-id", description=L("ui.cmd.settings.client-id"))
+    @app_commands.rename(client_id=L("ui.opt.client-id"))
+    @app_commands.describe(client_id=L("ui.optdesc.client-id"))
+    async def client_id(self, interaction: discord.Interaction, client_id: str | None = None) -> None:
+        async with Gate(interaction) as gate:
+            ctx = await self._begin(gate, interaction)
+            assert ctx.guild_id is not None
+            redirect_uri = await require_links(self.bot).set_guild_client_id(ctx.guild_id, client_id)
+            if client_id:
+                await self._done(
+                    interaction, t("ui.settings.client_id_set", ctx.locale, redirect_uri=redirect_uri)
+                )
+            else:
+                await self._done(interaction, t("ui.settings.client_id_cleared", ctx.locale))
+
+    @commands.command(name="sync", hidden=True)
+    @commands.is_owner()
+    async def sync(self, ctx: commands.Context[commands.Bot], scope: str | None = None) -> None:
+        """`@bot sync` (global) or `@bot sync here` (this guild only, instant). Owner only."""
+        if scope == "here" and ctx.guild is not None:
+            self.bot.tree.copy_global_to(guild=ctx.guild)
+            synced = await self.bot.tree.sync(guild=ctx.guild)
+        else:
+            synced = await self.bot.tree.sync()
+        log.info("synced %d slash commands (%s)", len(synced), scope or "global")
+        lang = services_of(self.bot).settings.default_language
+        await ctx.reply(t("ui.sync.done", lang, count=len(synced)), mention_author=False)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Settings(bot))
