@@ -89,6 +89,7 @@ class SpotifyBot(commands.Bot):
         self.start_web = start_web
         self.failed_extensions: list[str] = []
         self._web: Any = None
+        self.web_base_url: str | None = None
         self._closed_services = False
 
     async def setup_hook(self) -> None:
@@ -108,7 +109,7 @@ class SpotifyBot(commands.Bot):
 
             settings = self.services.settings
             self._web = OAuthWebServer(links, settings.web_host, settings.web_port)
-            await self._web.start()
+            self.web_base_url = await self._web.start()
         except Exception:
             log.exception("the OAuth callback server did not start; /spotify link url:<address> still works")
             self._web = None

@@ -82,10 +82,14 @@ def now_playing_embed(playback: PlaybackInfo | None, lang: str) -> discord.Embed
 
 def outcome_lines(outcome: Outcome, lang: str) -> list[str]:
     """The message plus the lists it carries (tracks, devices, queue)."""
-    lines = [outcome.message(lang)]
+    message = outcome.message(lang)
+    lines = [message]
     if outcome.ok:
-        lines.extend(track_lines(outcome.tracks, lang))
-        lines.extend(device_lines(outcome.devices))
+        # Some messages already list their items (the session formats them): do not repeat them.
+        if outcome.tracks and outcome.tracks[0].name not in message and len(outcome.tracks) > 1:
+            lines.extend(track_lines(outcome.tracks, lang))
+        if outcome.devices and outcome.devices[0].name not in message:
+            lines.extend(device_lines(outcome.devices))
     return lines
 
 

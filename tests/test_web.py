@@ -10,20 +10,12 @@ import aiohttp
 import pytest
 
 from bot.config import Settings
-from bot.i18n import CATALOG, account
 from bot.spotify.oauth import LinkService
 from bot.storage.crypto import TokenCipher
 from bot.storage.sqlite import SqliteRepository
 from bot.web import OAuthWebServer
 
 CLIENT_ID = "0123456789abcdef0123456789abcdef"
-
-
-@pytest.fixture(autouse=True)
-def _account_strings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until bot/i18n/__init__.py registers the account catalog (a no-op afterwards)."""
-    for key, value in account.MESSAGES.items():
-        monkeypatch.setitem(CATALOG, key, value)
 
 
 class Clock:

@@ -110,7 +110,13 @@ class Accounts:
         return client
 
     def redeem_code(
-        self, code: str, client: Client, redirect_uri: str | None, verifier: str | None, secret_ok: bool, now: float
+        self,
+        code: str,
+        client: Client,
+        redirect_uri: str | None,
+        verifier: str | None,
+        secret_ok: bool,
+        now: float,
     ) -> AuthCode:
         grant = self.codes.pop(code, None)
         if grant is None or grant.expires_at < now:

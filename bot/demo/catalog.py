@@ -269,7 +269,9 @@ class Catalog:
                 return self.albums[aid]
         raise KeyError(f"{name} by {artist}")
 
-    def context_tracks(self, uri: str, extra_playlists: dict[str, Playlist] | None = None) -> list[str] | None:
+    def context_tracks(
+        self, uri: str, extra_playlists: dict[str, Playlist] | None = None
+    ) -> list[str] | None:
         """Track uris of an album, artist or playlist context, or None when it does not exist."""
         kind, _, item_id = uri.removeprefix("spotify:").partition(":")
         if kind == "album" and item_id in self.albums:

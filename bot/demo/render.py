@@ -163,7 +163,9 @@ class Renderer:
             }
             for i, uri in enumerate(pl.track_uris[offset : offset + limit], start=offset)
         ]
-        return self.paging(entries, f"{self.href('playlist', pl.id)}/items", limit, offset, total=len(pl.track_uris))
+        return self.paging(
+            entries, f"{self.href('playlist', pl.id)}/items", limit, offset, total=len(pl.track_uris)
+        )
 
     def playlist(self, pl: Playlist, *, with_items: bool) -> Json:
         out = self.simple_playlist(pl)
@@ -184,7 +186,13 @@ class Renderer:
 
     @staticmethod
     def paging(
-        items: list[Json], href: str, limit: int, offset: int, *, total: int | None = None, sliced: bool = True
+        items: list[Json],
+        href: str,
+        limit: int,
+        offset: int,
+        *,
+        total: int | None = None,
+        sliced: bool = True,
     ) -> Json:
         """A PagingObject. `items` is the whole list unless `total` is given (then it is the page already)."""
         if total is None:

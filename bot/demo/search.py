@@ -14,8 +14,33 @@ from bot.demo.catalog import Catalog, Playlist, fold
 
 # Words that may be left unmatched: "one more time by daft punk", "canción de shakira".
 OPTIONAL_WORDS = frozenset(
-    "by de del la el los las the of a an feat ft featuring and y con song cancion tema track "
-    "album disco from por".split()
+    [
+        "by",
+        "de",
+        "del",
+        "la",
+        "el",
+        "los",
+        "las",
+        "the",
+        "of",
+        "a",
+        "an",
+        "feat",
+        "ft",
+        "featuring",
+        "and",
+        "y",
+        "con",
+        "song",
+        "cancion",
+        "tema",
+        "track",
+        "album",
+        "disco",
+        "from",
+        "por",
+    ]
 )
 FILTER_RX = re.compile(r'(\w+):"([^"]*)"|(\w+):(\S+)')
 KNOWN_FILTERS = frozenset({"artist", "track", "album", "year", "genre", "isrc", "upc", "tag"})
@@ -67,7 +92,9 @@ class _WordIndex:
                 out.add(self.sorted[i])
                 i += 1
         if not out and len(word) >= 4:
-            for match, _score, _ in process.extract(word, self.sorted, scorer=fuzz.ratio, score_cutoff=80, limit=3):
+            for match, _score, _ in process.extract(
+                word, self.sorted, scorer=fuzz.ratio, score_cutoff=80, limit=3
+            ):
                 out.add(match)
         result = frozenset(out)
         if len(self._cache) < 50_000:
@@ -128,7 +155,9 @@ class SearchIndex:
         return out
 
     @staticmethod
-    def _name_score(folded_name: str, q: Query, name_words: frozenset[str], required: list[tuple[str, frozenset[str]]]) -> float:
+    def _name_score(
+        folded_name: str, q: Query, name_words: frozenset[str], required: list[tuple[str, frozenset[str]]]
+    ) -> float:
         text = q.text
         score = 0.0
         if text and folded_name == text:

@@ -99,11 +99,14 @@ class ApiError(Exception):
         self.reason = reason
         self.headers = headers or {}
 
-    def response(self) -> web.Response:
+    def response(self, *, flat: bool = False) -> web.Response:
+        """The error body; `flat` also puts status/message at the top level, where the spec's
+        /me/library 400 schema (a bare ErrorObject) expects them, while keeping "error" for clients."""
         err: Json = {"status": self.status, "message": self.message}
         if self.reason:
             err["reason"] = self.reason
-        return web.json_response({"error": err}, status=self.status, headers=self.headers)
+        body: Json = {**err, "error": err} if flat else {"error": err}
+        return web.json_response(body, status=self.status, headers=self.headers)
 
 
 def no_active_device() -> ApiError:
@@ -183,7 +186,9 @@ class FakeSpotify:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.demo_token: str | None = None
-        self.render = Renderer(self.catalog, "https://api.spotify.com/v1/", include_deprecated=include_deprecated)
+        self.render = Renderer(
+            self.catalog, "https://api.spotify.com/v1/", include_deprecated=include_deprecated
+        )
         self.app = self._build_app()
 
     # ------------------------------------------------------------------------------------------------
@@ -242,7 +247,8 @@ class FakeSpotify:
     def _device(self, user_id: str, spec: dict[str, Any], n: int) -> dict[str, Any]:
         name = spec.get("name", f"Device {n}")
         return {
-            "id": spec.get("id") or spotify_id("device", f"{user_id}/{name}/{n}").lower()[:20]
+            "id": spec.get("id")
+            or spotify_id("device", f"{user_id}/{name}/{n}").lower()[:20]
             + spotify_id("device2", f"{user_id}/{name}").lower()[:20],
             "is_active": bool(spec.get("is_active", False)),
             "is_private_session": bool(spec.get("is_private_session", False)),
@@ -329,7 +335,15 @@ class FakeSpotify:
 
         `path_prefix` may include "/v1" or not ("/me/player" and "/v1/me/player" are the same)."""
         self.faults.append(
-            Fault(self._norm_prefix(path_prefix), status, reason, retry_after, times, method and method.upper(), message)
+            Fault(
+                self._norm_prefix(path_prefix),
+                status,
+                reason,
+                retry_after,
+                times,
+                method and method.upper(),
+                message,
+            )
         )
 
     def drop_next(self, path_prefix: str, *, times: int = 1, method: str | None = None) -> None:
@@ -438,7 +452,9 @@ class FakeSpotify:
             ctype = request.content_type
             if ctype == "application/x-www-form-urlencoded":
                 post = await request.post()
-                record.form = {k: str(v) for k, v in post.items() if k not in ("client_secret", "code_verifier")}
+                record.form = {
+                    k: str(v) for k, v in post.items() if k not in ("client_secret", "code_verifier")
+                }
             else:
                 try:
                     record.json = json.loads(body)
@@ -461,7 +477,7 @@ class FakeSpotify:
         try:
             return await handler(request)
         except ApiError as e:
-            return e.response()
+            return e.response(flat=e.status == 400 and request.path.startswith("/v1/me/library"))
         except web.HTTPNotFound:
             return ApiError(404, "Service not found").response()
         except web.HTTPMethodNotAllowed:
@@ -593,7 +609,7 @@ class FakeSpotify:
             client_id, secret = cid, sec
         client = self.accounts.authenticate_client(client_id, secret)
         secret_ok = secret is not None and client.client_secret is not None
-        grant_type = form.get("grant_type")
+        grant_type = str(form.get("grant_type", ""))
         if grant_type == "authorization_code":
             code = self.accounts.redeem_code(
                 str(form.get("code", "")),
@@ -632,7 +648,9 @@ class FakeSpotify:
             }
             rotation = self.accounts.refresh_rotation
             if rotation == "always" or (rotation == "auto" and not secret_ok):
-                out["refresh_token"] = self.accounts.new_refresh(RefreshGrant(old.user_id, old.client_id, old.scope))
+                out["refresh_token"] = self.accounts.new_refresh(
+                    RefreshGrant(old.user_id, old.client_id, old.scope)
+                )
             return out
         if not grant_type:
             raise OAuthError("unsupported_grant_type", "grant_type parameter is missing")
@@ -693,7 +711,9 @@ class FakeSpotify:
                 out["artists"] = self.render.paging(page, href, limit, offset, total=len(ids))
             elif t == "album":
                 ids = self.index.albums(query)
-                page = [self.render.simple_album(self.catalog.albums[i]) for i in ids[offset : offset + limit]]
+                page = [
+                    self.render.simple_album(self.catalog.albums[i]) for i in ids[offset : offset + limit]
+                ]
                 out["albums"] = self.render.paging(page, href, limit, offset, total=len(ids))
             elif t == "playlist":
                 own = [self.user_playlists[p] for p in user.playlist_ids]
@@ -919,7 +939,9 @@ class FakeSpotify:
         device = p.device
         assert device is not None  # _command_target guarantees an active device
         if not device["supports_volume"]:
-            raise ApiError(403, "Player command failed: Cannot control device volume", "VOLUME_CONTROL_DISALLOW")
+            raise ApiError(
+                403, "Player command failed: Cannot control device volume", "VOLUME_CONTROL_DISALLOW"
+            )
         device["volume_percent"] = volume
         return self._ok()
 
@@ -976,12 +998,15 @@ class FakeSpotify:
             if item["context"] is None:
                 del item["context"]
         href = f"{self.api_base}me/player/recently-played"
+        # The spec's cursor fields are non-nullable strings: unix-ms bounds of this page.
+        oldest = int((user.player.history[0][2] + wall_offset) * 1000) if user.player.history else 0
+        newest = int((user.player.history[-1][2] + wall_offset) * 1000) if user.player.history else 0
         return web.json_response(
             {
                 "href": f"{href}?limit={limit}",
                 "limit": limit,
-                "next": None,
-                "cursors": {"after": None, "before": None},
+                "next": f"{href}?before={oldest}&limit={limit}",
+                "cursors": {"after": str(newest), "before": str(oldest)},
                 "total": len(items),
                 "items": items,
             }
@@ -1010,7 +1035,9 @@ class FakeSpotify:
         offset = self._int(request, "offset", 0, 0, 100_000)
         owned = [self.user_playlists[p] for p in reversed(user.playlist_ids)]
         followed = [
-            self._playlist(uri.rsplit(":", 1)[-1]) for uri in user.library if uri.startswith("spotify:playlist:")
+            self._playlist(uri.rsplit(":", 1)[-1])
+            for uri in user.library
+            if uri.startswith("spotify:playlist:")
         ]
         all_pls = list({p.id: p for p in [*owned, *followed]}.values())
         page = [self.render.simple_playlist(p) for p in all_pls[offset : offset + limit]]
@@ -1111,7 +1138,11 @@ class FakeSpotify:
         pl = self._owned(user, request.match_info["id"])
         body = await self._json(request)
         if "uris" in request.query or "uris" in body:
-            uris = [] if body.get("uris") == [] and "uris" not in request.query else self._uris_from(request, body)
+            uris = (
+                []
+                if body.get("uris") == [] and "uris" not in request.query
+                else self._uris_from(request, body)
+            )
             pl.track_uris = uris
             pl.added_at = [_now_iso()] * len(uris)
         elif "range_start" in body and "insert_before" in body:
@@ -1196,7 +1227,9 @@ class FakeSpotify:
 
     def _saved(self, user: UserState, kind: str) -> list[tuple[str, str]]:
         prefix = f"spotify:{kind}:"
-        return [(uri[len(prefix) :], at) for uri, at in reversed(user.library.items()) if uri.startswith(prefix)]
+        return [
+            (uri[len(prefix) :], at) for uri, at in reversed(user.library.items()) if uri.startswith(prefix)
+        ]
 
     async def _saved_tracks(self, request: web.Request) -> web.Response:
         user = self._user(request)
@@ -1285,7 +1318,9 @@ class FakeSpotify:
         limit = self._int(request, "limit", 20, 1, 50)
         offset = self._int(request, "offset", 0, 0, 100_000)
         items = [self.render.simple_track(self.catalog.tracks[t]) for t in album.track_ids]
-        return web.json_response(self.render.paging(items, f"{self.api_base}albums/{album.id}/tracks", limit, offset))
+        return web.json_response(
+            self.render.paging(items, f"{self.api_base}albums/{album.id}/tracks", limit, offset)
+        )
 
     async def _track(self, request: web.Request) -> web.Response:
         self._user(request)

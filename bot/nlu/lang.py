@@ -21,7 +21,7 @@ _ES_STRONG = frozenset(
     continuar sigue seguir salta saltar saltate pasa pasar cola lista dispositivos ayuda gracias favor
     aleatorio repite repetir repeticion adelanta retrocede atrasa suena sonando esta este esto eso cual
     quien como donde cuando porque que tema pista otra otro tope silencio silencia segundos minuto minutos
-    ciento puedes podrias hola oye vale gusta guarda guardala anade agrega mete algo nada
+    ciento puedes podrias hola oye vale gusta guarda guardala anade agrega mete algo nada dale
     """.split()
 )
 _ES_WEAK = frozenset(

@@ -124,8 +124,8 @@ _PREFIX_RE = re.compile(
     r")"
 )
 _SUFFIX_RE = re.compile(
-    r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thank u|thx|ty|por ?favor|porfa|porfis|gracias|now|"
-    r"right now|ahora|ahora mismo|ya|bot|dude|man|bro|mate|tio|amigo|for me|for us|asap|ok|okay|vale|"
+    r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thank u|thx|ty|por ?favor|porfa|porfis|gracias|"
+    r"bot|dude|man|bro|mate|tio|amigo|for me|for us|asap|ok|okay|vale|"
     r"quickly|rapido|thanks a lot|muchas gracias))+$"
 )
 _LOC_ANY_RE = re.compile(
@@ -224,7 +224,7 @@ _RESTART_RE = re.compile(
     r"replay|play|start|pon|ponla|ponme|reproduce|reproducir|go back|vuelve|volver|regresa)?"
     r"(?:\s+(?:the|this|la|esta|el|este|it|la cancion|el tema))?(?:\s+(?:song|track|tune|cancion|tema|pista|one))?"
     r"(?:\s+(?:over|again|otra vez|de nuevo))?"
-    r"(?:\s+(?:from the|to the|desde el|al|desde|from|to)\s+(?:beginning|start|top|principio|inicio|comienzo))?"
+    r"(?:\s*(?:from the|to the|desde el|al|desde|from|to)\s+(?:beginning|start|top|principio|inicio|comienzo))?"
 )
 _RESTART_WORDS = re.compile(
     r"restart|reinicia|start over|empieza de nuevo|empezar de nuevo|vuelve a empezar|volver a empezar|"
@@ -577,6 +577,9 @@ def _like(key: str) -> Action | None:
     return None
 
 
+_NOW_SUFFIX_RE = re.compile(r"(?:\s+(?:now|right now|ahora|ahora mismo|ya|rn|immediately|enseguida))+$")
+
+
 def _strip_polite(folded: str, start: int, end: int) -> tuple[int, int]:
     """Narrow [start, end) of `folded` past greetings, "can you", "please", "thanks" and the like."""
     for _ in range(6):
@@ -602,7 +605,7 @@ def _control(folded_clause: str) -> Action | None:
     if not key:
         return None
     start, end = _strip_polite(key, 0, len(key))
-    key = key[start:end].strip()
+    key = _NOW_SUFFIX_RE.sub("", key[start:end]).strip()
     if not key:
         return None
     located = _WS_RE.sub(" ", _LOC_ANY_RE.sub(" ", key)).strip()
@@ -645,20 +648,28 @@ _ADD_VERB_RE = re.compile(
     r"(?:add|put|stick|throw|include|insert|append|save|anade|agrega|agregar|anadir|mete|meter|pon|incluye|incluir|guarda)\s+"
 )
 _NEXT_TAIL_RE = re.compile(r"\s+(?:next|up next|after this(?: one| song)?|despues|a continuacion|luego|justo despues)$")
-_ADD_PREP_RE = re.compile(r"\s(?:to|onto|into|in|on|a|en|al)\s")
+_ADD_PREP_RE = re.compile(r"\s(?:to|onto|into|in|on)\s")
+_ADD_PREP_ES_RE = re.compile(r"\s(?:a|en|al)\s")
+_ES_ADD_VERBS = frozenset({"anade", "agrega", "agregar", "anadir", "mete", "meter", "pon", "incluye", "incluir", "guarda"})
+_PL = r"(?:play ?list|playlists|palylist|playist|playlis|playlsit|plalist|playslist)"
+_CALLED = r"(?:(?:called|named|titled|entitled|with the (?:title|name)|llamada|que se llama|de nombre)\s+)?"
 _PLAYLIST_FORMS = (
-    re.compile(r"(?:my|the|our)\s+playlist\s+(?:called\s+|named\s+|titled\s+|with the (?:title|name)\s+)?(?P<n>.+)"),
-    re.compile(r"playlist\s+(?:called\s+|named\s+|titled\s+)?(?P<n>.+)"),
-    re.compile(r"(?:(?:my|the|our)\s+)?(?P<n>.+?)\s+playlist"),
-    re.compile(r"(?:my|the)\s+(?P<n>.+?)\s+list"),
-    re.compile(r"(?:mi|la|tu)\s+(?:playlist|lista(?: de reproduccion)?)\s+(?:llamada\s+|que se llama\s+)?(?P<n>(?!de\s).+)"),
-    re.compile(r"(?:la\s+)?playlist\s+(?P<n>(?!de\s).+)"),
+    re.compile(rf"(?:my|the|our)\s+{_PL}\s+{_CALLED}(?P<n>.+)"),
+    re.compile(rf"{_PL}\s+{_CALLED}(?P<n>.+)"),
+    re.compile(rf"(?:(?P<det>my|the|our)\s+)?(?P<n>.+?)\s+{_PL}"),
+    re.compile(rf"(?:my|the)\s+list\s+{_CALLED}(?P<n>.+)"),
+    re.compile(r"(?P<det>my|the)\s+(?P<n>.+?)\s+list"),
+    re.compile(rf"(?:mi|la|tu)\s+(?:{_PL}|lista(?: de reproduccion)?)\s+{_CALLED}(?P<n>(?!de\s).+)"),
+    re.compile(rf"(?:la\s+)?{_PL}\s+(?P<n>(?!de\s).+)"),
     re.compile(r"my\s+(?P<n>.+)"),
+)
+_BAD_PLAYLIST_NAME = re.compile(
+    r".*\b(?:to|onto|into|in|on)\s+(?:the|my)\b.*|.*\s(?:to|my|the|a|in|on|de|la|mi)|(?:under|entitled|called|named|titled)\s.*"
 )
 _RESERVED_PLAYLIST = re.compile(
     r"(?:queue|library|likes|liked|liked songs|favorites|favourites|saved songs|saved tracks|collection|music|"
     r"songs|tracks|playlist|playlists|list|account|profile|cola|biblioteca|favoritos|me gusta|the queue|"
-    r"the library|lists|current playlist|this playlist)"
+    r"the library|lists|current playlist|this playlist|my|the|our|mi|la|a|an|tu)"
 )
 _CURRENT_TRACK = frozenset(
     """this|this song|this track|this tune|it|the song|the track|the current song|the current track|current song|
@@ -680,14 +691,16 @@ _KIND_WORDS = {
 }  # fmt: skip
 _KW = r"(?:song|track|tune|single|cancion|tema|pista|sencillo|album|record|lp|ep|disc|disco|artist|band|singer|group|artista|grupo|banda|cantante|playlist)"
 _DET = r"(?:the|a|an|my|this|el|la|mi|un|una|los|las)"
+_TITLE_TAIL_WORDS = frozenset({"song", "tune", "single", "cancion", "tema", "group", "band", "singer", "disco"})
 _KIND_LEAD_RE = re.compile(
-    rf"(?:{_DET}\s+)?(?P<kw>{_KW})\s+(?:called\s+|named\s+|titled\s+|llamad[oa]\s+|que se llama\s+|de nombre\s+)?(?P<name>.+)"
+    rf"(?:(?P<det>{_DET})\s+)?(?P<kw>{_KW})\s+(?:called\s+|named\s+|titled\s+|llamad[oa]\s+|que se llama\s+|de nombre\s+)?(?P<name>.+)"
 )
 _KIND_TAIL_RE = re.compile(rf"(?:(?P<det>{_DET})\s+)?(?P<name>.+?)\s+(?P<kw>{_KW})(?:\s+(?P<sep>by|from|de)\s+(?P<artist>.+))?")
 _ARTIST_OF_RE = re.compile(
     r"(?:some\s+)?(?:music|songs|tracks|stuff|tunes|something|hits|musica|canciones|temas|algo|exitos|exitos)\s+"
     r"(?:by|from|of|de|del)\s+(?P<a>.+)"
 )
+_ME_RE = re.compile(r"(?:me|us)\s+(?:a|an|some|the|something|anything|music|songs?|una?|algo|la|el|los|las)\b")
 _SOME_RE = re.compile(r"(?:some|a bit of|un poco de)\s+")
 _MUSIC_TAIL_RE = re.compile(r"\s+(?:music|songs|tunes|stuff|musica)$")
 _BY_RE = re.compile(r"\s+by\s+")
@@ -702,11 +715,13 @@ _VAGUE_QUERY = frozenset(
     otra cancion|the song|la cancion|one|uno|this song|esta cancion|some|a tune|tunes|good music|good songs|
     the radio|radio|songs please|some songs|anything else|more music|more songs|mas musica|mas canciones|
     any song|a random song|random songs|random music|the playlist|a playlist|playlist|my playlist|an album|the album|
-    album|a song for me|one song|music please|some tunes|a few songs|everything|todo|nothing|nada|on""".replace(
+    album|a song for me|one song|music please|some tunes|a few songs|everything|todo|nothing|nada|on|a|an|the|
+    any|any music|any song|me|us|el|la|un|una|los|las|mi|my|your|tu|su""".replace(
         "\n", " "
     ).split("|")
 )
 _VAGUE_HEAD_RE = re.compile(
+    r"(?:it|them|esto|eso|this song|that song|this one|that one|esta cancion)(?:\s|$)|"
     r"(?:some|something|songs?|music|tracks?|stuff|more|anything|algo|musica|canciones|temas|cosas|otra|otras|"
     r"una cancion|more songs|more music)\s+(?:like|similar|parecid|como|al estilo|del estilo|tipo|that|que|to|para|for)\b"
     r"|(?:something|anything|algo|cualquier)\b(?!\s+(?:by|de|from)\s)"
@@ -732,6 +747,7 @@ _REFUSE_RE = re.compile(
     r"focus|focusing|coding|reading|driving|cooking|a road trip|my mood|tonight|today)"
     r"|para (?:estudiar|dormir|entrenar|correr|el gym|el gimnasio|la fiesta|una fiesta|relajarme|concentrarme|"
     r"trabajar|cocinar|conducir|manejar|hoy|esta noche)"
+    r"|to my|playlist .+|.+ playlist .+"
     r"|i like|i love|me gusta|me encanta|you like|te gusta|your favou?rite|tu favorit[ao])\b"
 )
 _SORT_HEAD_RE = re.compile(
@@ -739,6 +755,8 @@ _SORT_HEAD_RE = re.compile(
     r"greatest|recent|old|oldest|trending|hottest|biggest|first|favorite|favourite|famous|classic|ultim[oa]s?|nuev[oa]s?|"
     r"mejor(?:es)?|mas (?:popular(?:es)?|escuchad[oa]s|nuev[oa]s|recientes)|populares|recientes|top \d+)\b"
 )
+_SERVICE_ANY_RE = re.compile(rf"\b{_SERVICE}\b")
+_YEAR_RE = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _QUERY_BAD_CHARS_RE = re.compile(r"[?¿{}\[\]<>\\|=]")
 _QUOTED_RE = re.compile(r"""^(["'])(.+)\1$""")
 
@@ -786,7 +804,7 @@ def _query_ok(folded: str) -> bool:
         return False
     if _VAGUE_HEAD_RE.match(q) or _MOOD_RE.fullmatch(q) or _SORT_HEAD_RE.match(q):
         return False
-    return not _REFUSE_RE.search(q)
+    return not (_REFUSE_RE.search(q) or _SERVICE_ANY_RE.search(q) or _YEAR_RE.search(q))
 
 
 def _music_query(orig: str, folded: str) -> tuple[str, str] | None:
@@ -800,12 +818,14 @@ def _music_query(orig: str, folded: str) -> tuple[str, str] | None:
     if quoted:
         orig, folded = orig[1:-1].strip(), folded[1:-1].strip()
         return (orig, "any") if _query_ok(folded) and '"' not in folded else None
+    if folded.startswith(("me ", "us ")) and _ME_RE.match(folded):
+        orig, folded = orig[3:].lstrip(), folded[3:].lstrip()
     if not _query_ok(folded):
         return None
-    if folded.startswith("me ") and re.match(r"me\s+(?:a|an|some|the|something|anything|music|songs?|una?|algo|la|el|los|las)\b", folded):
-        orig, folded = orig[3:].lstrip(), folded[3:].lstrip()
     kind = "any"
     m = _ARTIST_OF_RE.fullmatch(folded) or _A_TRACK_BY_RE.match(folded)
+    if m and not orig[m.start() : m.start() + 1].islower():
+        m = None  # "Play Songs Of Heaven": a capitalised head word is part of a title
     if m:
         start = m.start("a") if "a" in m.groupdict() else m.end()
         orig, folded = orig[start:], folded[start:]
@@ -816,17 +836,23 @@ def _music_query(orig: str, folded: str) -> tuple[str, str] | None:
             orig, folded = orig[m_some.end() :], folded[m_some.end() :]
         lead = _KIND_LEAD_RE.fullmatch(folded)
         tail = _KIND_TAIL_RE.fullmatch(folded)
+        if lead and orig[lead.start("kw")].isupper():
+            lead = None  # "Play Song 2", "Disco Tango": a capitalised word starts a title
         if lead and not re.match(r"(?:by|from|de|off|of)\s", lead.group("name")):
             kind = _KIND_WORDS[lead.group("kw")]
             orig, folded = orig[lead.start("name") :], folded[lead.start("name") :]
         elif lead:
             return None
-        elif tail:
+        elif (
+            tail
+            and not orig[tail.start("kw")].isupper()
+            and (tail.group("kw") not in _TITLE_TAIL_WORDS or tail.group("det") in ("a", "an", "un", "una"))
+        ):
             det = tail.group("det")
             kind = _KIND_WORDS[tail.group("kw")]
             name_start = tail.start("name")
-            if det == "my" and kind == "playlist" and orig[tail.start("det")].isupper():
-                name_start = tail.start("det")  # "My Favorites playlist": "My" is part of the name
+            if det and orig[tail.start("det")].isupper():
+                name_start = tail.start("det")  # "My Favorites playlist", "A Sudden Rainstorm playlist"
             name = orig[name_start : tail.end("name")]
             if tail.group("artist"):
                 artist = orig[tail.start("artist") :]
@@ -858,12 +884,18 @@ def _add_to_playlist(orig: str, folded: str) -> Action | None:
     if not m:
         return None
     body_o, body_f = orig[m.end() :], folded[m.end() :]
-    preps = list(_ADD_PREP_RE.finditer(body_f))
+    prep_re = _ADD_PREP_ES_RE if m.group(0).strip() in _ES_ADD_VERBS else _ADD_PREP_RE
+    preps = list(prep_re.finditer(body_f))
     for prefixes in _DEST_PREFERENCE:
-        for prep in reversed(preps):
+        candidates = [
+            p
+            for p in preps
+            if body_f[p.end() :].startswith(prefixes) or (prefixes == ("",) and body_f.endswith((" playlist", " list")))
+        ]
+        if prefixes == ("",) and len(candidates) != 1:
+            return None
+        for prep in candidates:
             dest = body_f[prep.end() :].strip()
-            if not dest.startswith(prefixes) and not (prefixes == ("",) and dest.endswith(" playlist")):
-                continue
             if "'s " in dest or dest.startswith(("the queue", "queue", "la cola", "cola")):
                 return None
             for form in _PLAYLIST_FORMS:
@@ -873,15 +905,19 @@ def _add_to_playlist(orig: str, folded: str) -> Action | None:
     return None
 
 
+
 _DEST_PREFERENCE: tuple[tuple[str, ...], ...] = (("my ", "mi ", "playlist ", "our "), ("the ", "la ", "tu "), ("",))
 
 
 def _playlist_action(body_o: str, body_f: str, prep: re.Match[str], pm: re.Match[str]) -> Action | None:
     name_f = pm.group("n").strip()
-    if _RESERVED_PLAYLIST.fullmatch(name_f) or not any(c.isalnum() for c in name_f):
+    if _RESERVED_PLAYLIST.fullmatch(name_f) or _BAD_PLAYLIST_NAME.fullmatch(name_f) or not any(c.isalnum() for c in name_f):
         return None
     offset = prep.end() + (len(body_f[prep.end() :]) - len(body_f[prep.end() :].lstrip()))
-    name_o = body_o[offset + pm.start("n") : offset + pm.end("n")].strip(_EDGE_CHARS + "\"'")
+    name_start = pm.start("n")
+    if "det" in pm.groupdict() and pm.group("det") and body_o[offset + pm.start("det")].isupper():
+        name_start = pm.start("det")  # "The MetalSucks Playlist": a capitalised article belongs to the name
+    name_o = body_o[offset + name_start : offset + pm.end("n")].strip(_EDGE_CHARS + "\"'")
     query = _playlist_item(body_o[: prep.start()], body_f[: prep.start()])
     if query is False or not name_o or len(name_o) > 100:
         return None
@@ -900,7 +936,7 @@ def _playlist_item(orig: str, folded: str) -> str | None | bool:
         pre = _TRACK_PREFIX_RE.match(folded)
         if pre and folded[pre.end() :].strip():
             orig, folded = orig[pre.end() :], folded[pre.end() :]
-    if re.search(r"\b(?:this|these|that|album|albums|track|tracks|tune|tunes|song|songs|playlist)\b", folded):
+    if re.search(r"\b(?:this|these|that|album|albums|track|tracks|tune|tunes|song|songs|playlist|artist|singer|band|another|current)\b", folded):
         return False
     if re.match(r"(?:a|an|any|some|the)\s", folded) and len(folded.split()) <= 2:
         return False

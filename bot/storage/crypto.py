@@ -41,6 +41,17 @@ class InvalidEncryptionKey(EncryptionKeyError):
         )
 
 
+class MissingEncryptionKey(EncryptionKeyError):
+    """A database exists but neither TOKEN_ENCRYPTION_KEY nor its key file does."""
+
+    def __init__(self, key_file: Path, database: Path) -> None:
+        super().__init__(
+            f"The database {database} exists but its token key file {key_file} is missing and "
+            "TOKEN_ENCRYPTION_KEY is not set. Restore the key file (or set TOKEN_ENCRYPTION_KEY); "
+            "linked accounts were left untouched."
+        )
+
+
 class TokenCipher:
     """Encrypts and decrypts short secrets (tokens, PKCE verifiers) as Fernet strings."""
 
@@ -75,14 +86,16 @@ def load_or_create_key(settings: Settings) -> TokenCipher:
         return TokenCipher(
             settings.token_encryption_key.get_secret_value().strip(), source="TOKEN_ENCRYPTION_KEY"
         )
-    return _cipher_from_key_file(settings.key_file_path)
+    return _cipher_from_key_file(settings.key_file_path, settings.database_path)
 
 
-def _cipher_from_key_file(path: Path) -> TokenCipher:
+def _cipher_from_key_file(path: Path, database: Path) -> TokenCipher:
     source = f"the key file {path}"
     try:
         key = path.read_bytes().strip()
     except FileNotFoundError:
+        if database.exists():  # a new key could never decrypt what is stored: say so instead
+            raise MissingEncryptionKey(path, database) from None
         return _create_key_file(path)
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:

@@ -18,8 +18,8 @@ class GuildSettings:
 
 @dataclass(slots=True)
 class SpotifyToken:
-    access_token: str
-    refresh_token: str | None
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(repr=False)
     expires_at: float  # unix seconds
     scope: str = ""
 
@@ -41,7 +41,7 @@ class OAuthState:
     state: str
     user_id: int
     guild_id: int | None
-    code_verifier: str
+    code_verifier: str = field(repr=False)
     client_id: str
     redirect_uri: str
     created_at: float
@@ -52,13 +52,17 @@ class Repository(Protocol):
     """All persistent data. Methods are async; read-modify-write of one guild is serialised inside."""
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings: ...
-    async def update_guild_settings(self, guild_id: int, **changes: object) -> GuildSettings: ...
+    async def update_guild_settings(self, guild_id: int, **changes: object) -> GuildSettings:
+        """Apply `changes` (GuildSettings field names). Unknown or mistyped fields raise ValueError/TypeError."""
+        ...
 
     async def get_account(self, user_id: int) -> LinkedAccount | None: ...
     async def save_account(self, account: LinkedAccount) -> None: ...
     async def update_token(self, user_id: int, token: SpotifyToken) -> None: ...
     async def mark_needs_relink(self, user_id: int) -> None: ...
-    async def delete_account(self, user_id: int) -> bool: ...
+    async def delete_account(self, user_id: int) -> bool:
+        """Forget the link; guilds this user controlled lose their controller. False if none existed."""
+        ...
 
     async def save_oauth_state(self, state: OAuthState) -> None: ...
     async def pop_oauth_state(self, state: str) -> OAuthState | None:

@@ -227,7 +227,7 @@ class SqliteRepository:
     async def save_oauth_state(self, state: OAuthState) -> None:
         async with self._write_lock:
             await self._conn.execute(
-                "DELETE FROM oauth_states WHERE created_at < ?", (time.time() - STATE_RETENTION_S,)
+                "DELETE FROM oauth_states WHERE created_at < ?", (state.created_at - STATE_RETENTION_S,)
             )
             await self._conn.execute(
                 "INSERT OR REPLACE INTO oauth_states (state, user_id, guild_id, code_verifier_encrypted, "

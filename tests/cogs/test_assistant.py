@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import discord
 import discord.ext.test as dpytest
@@ -30,6 +32,28 @@ async def dbot(bot: SpotifyBot) -> AsyncIterator[SpotifyBot]:
     await dpytest.empty_queue()
 
 
+@pytest.fixture
+def payloads(dbot: SpotifyBot) -> list[dict[str, Any]]:
+    """Every message payload the bot sent (dpytest's Message drops components and the reply reference)."""
+    sent: list[dict[str, Any]] = []
+    http = dbot.http
+    original = http.send_message
+
+    async def recording(channel_id: int, *, params: Any) -> Any:
+        sent.append(dict(params.payload or {}))
+        # dpytest's send_message reads `channel` from its caller's locals: keep it visible here.
+        frame = inspect.currentframe()
+        channel = frame.f_back.f_locals.get("channel") if frame and frame.f_back else None  # noqa: F841
+        return await original(channel_id, params=params)
+
+    http.send_message = recording  # type: ignore[method-assign]
+    return sent
+
+
+def buttons(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in payload.get("components") or [] for c in row.get("components") or []]
+
+
 def guild_id() -> int:
     return dpytest.get_config().guilds[0].id
 
@@ -46,19 +70,20 @@ async def link_guild(services: Services, fake: FakeSpotify) -> str:
 
 
 async def test_mention_plays_and_turns_it_up(
-    dbot: SpotifyBot, services: Services, fake_spotify: FakeSpotify, llm: FakeLLMServer
+    dbot: SpotifyBot, services: Services, fake_spotify: FakeSpotify, llm: FakeLLMServer, payloads: list[dict[str, Any]]
 ) -> None:
     spotify_user = await link_guild(services, fake_spotify)
     llm.script(answer(plan({"action": "play", "query": "daft punk", "kind": "any"}, {"action": "volume", "delta": 20})))
     before = fake_spotify.player(spotify_user).volume or 0
     channel = dpytest.get_config().channels[0]
-    await dpytest.message(f"<@{dbot.user.id}> play daft punk and turn it up", channel=channel)
+    message = await dpytest.message(f"<@{dbot.user.id}> play daft punk and turn it up", channel=channel)
     reply = dpytest.get_message()
     player = fake_spotify.player(spotify_user)
     assert player.is_playing and player.item is not None
     assert "Daft Punk" in [a["name"] for a in player.item["artists"]]
     assert (player.volume or 0) > before
     assert len(reply.embeds) == 1
+    assert payloads[-1]["message_reference"]["message_id"] == message.id  # a reply to the user's message
     description = reply.embeds[0].description or ""
     assert "Daft Punk" in description
     assert str(player.volume) in description
@@ -91,20 +116,22 @@ async def test_dj_role_refuses_control_from_a_mention(
     assert not [r for r in fake_spotify.requests if r.path.endswith("/me/player/pause")]
 
 
-async def test_dm_without_a_linked_account_offers_a_link_button(dbot: SpotifyBot, llm: FakeLLMServer) -> None:
+async def test_dm_without_a_linked_account_offers_a_link_button(
+    dbot: SpotifyBot, llm: FakeLLMServer, fake_spotify: FakeSpotify, payloads: list[dict[str, Any]]
+) -> None:
     llm.script(answer(plan({"action": "pause"})))
     member = dpytest.get_config().members[1]
     dm = await member.create_dm()
     await dpytest.message("pause", channel=dm, member=member)
     reply = dpytest.get_message()
     assert "/spotify link" in (reply.embeds[0].description or "")
-    buttons = [c for row in reply.components for c in row.children]
-    assert buttons and isinstance(buttons[0], discord.Button)
-    assert buttons[0].url is not None and "/authorize?" in buttons[0].url
+    (button,) = buttons(payloads[-1])
+    assert button["url"].startswith(fake_spotify.accounts_base + "/authorize?")
+    assert button["label"] == "Link Spotify"
 
 
 async def test_dm_recommendation_in_spanish_on_the_users_own_account(
-    dbot: SpotifyBot, services: Services, fake_spotify: FakeSpotify
+    dbot: SpotifyBot, services: Services, fake_spotify: FakeSpotify, payloads: list[dict[str, Any]]
 ) -> None:
     member = dpytest.get_config().members[1]
     await link(services, fake_spotify, member.id, "bob")
@@ -113,7 +140,7 @@ async def test_dm_recommendation_in_spanish_on_the_users_own_account(
     reply = dpytest.get_message()
     description = reply.embeds[0].description or ""
     assert "1. " in description
-    labels = [c.label for row in reply.components for c in row.children]
+    labels = [b["label"] for b in buttons(payloads[-1])]
     assert "Reproducir todo" in labels and "Guardar como lista" in labels
 
 

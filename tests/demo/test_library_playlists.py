@@ -40,24 +40,35 @@ async def test_library_rejects_more_than_40_uris(spotify_user: Pair) -> None:
 
 async def test_create_playlist_add_items_and_read_back(spotify_user: Pair) -> None:
     fake, sp = spotify_user
-    songs = [fake.catalog.track_by_title(t, "Soda Stereo").uri for t in ("De Música Ligera", "Persiana Americana")]
+    songs = [
+        fake.catalog.track_by_title(t, "Soda Stereo").uri for t in ("De Música Ligera", "Persiana Americana")
+    ]
     first = fake.catalog.track_by_title("Matador", "Los Fabulosos Cadillacs").uri
 
     def run() -> None:
-        pl = sp._post("me/playlists", payload={"name": "Rock nacional", "public": False, "description": "mix"})
+        pl = sp._post(
+            "me/playlists", payload={"name": "Rock nacional", "public": False, "description": "mix"}
+        )
         assert pl["owner"]["id"] == "alice" and pl["items"]["total"] == 0 and pl["public"] is False
         # spotipy's playlist_add_items sends a bare JSON array, which the spec does not allow: send the object.
         snap = sp._post(f"playlists/{pl['id']}/items", payload={"uris": songs})
         assert snap["snapshot_id"]
         sp._post(f"playlists/{pl['id']}/items", payload={"uris": [first], "position": 0})
         items = sp.playlist_items(pl["id"], limit=10)
-        assert [i["item"]["name"] for i in items["items"]] == ["Matador", "De Música Ligera", "Persiana Americana"]
+        assert [i["item"]["name"] for i in items["items"]] == [
+            "Matador",
+            "De Música Ligera",
+            "Persiana Americana",
+        ]
         assert items["total"] == 3
         mine = sp.current_user_playlists(limit=5)
         assert mine["items"][0]["name"] == "Rock nacional" and mine["items"][0]["items"]["total"] == 3
         sp.playlist_remove_all_occurrences_of_items(pl["id"], [first])
         full = sp.playlist(pl["id"])
-        assert [i["item"]["name"] for i in full["items"]["items"]] == ["De Música Ligera", "Persiana Americana"]
+        assert [i["item"]["name"] for i in full["items"]["items"]] == [
+            "De Música Ligera",
+            "Persiana Americana",
+        ]
         sp.start_playback(context_uri=pl["uri"], offset={"position": 1})
         assert sp.current_playback()["item"]["name"] == "Persiana Americana"
 
@@ -99,8 +110,11 @@ async def test_catalog_lookups(spotify_user: Pair) -> None:
         albums = sp.artist_albums(artist.id, limit=10)
         assert albums["items"][0]["name"] == "LUX" and albums["total"] == 3
         full = sp.album(album.id)
-        assert full["tracks"]["items"][0]["name"] == "SAOKO" and full["total_tracks"] == full["tracks"]["total"]
-        assert sp.album_tracks(album.id, limit=2)["items"][1]["name"] == "CANDY"
+        assert (
+            full["tracks"]["items"][0]["name"] == "SAOKO" and full["total_tracks"] == full["tracks"]["total"]
+        )
+        # sp.album_tracks asks for ".../tracks/" (trailing slash), which the spec has no path for.
+        assert sp._get(f"albums/{album.id}/tracks", limit=2)["items"][1]["name"] == "CANDY"
         assert sp.track(song.id)["album"]["name"] == "MOTOMAMI"
 
     await asyncio.to_thread(run)

@@ -43,7 +43,9 @@ async def test_play_with_offset_uri_and_position(spotify_user: Pair) -> None:
     fake, sp = spotify_user
     album = fake.catalog.album_by_name("A Night at the Opera", "Queen")
     song = fake.catalog.track_by_title("Bohemian Rhapsody", "Queen")
-    await asyncio.to_thread(sp.start_playback, context_uri=album.uri, offset={"uri": song.uri}, position_ms=60_000)
+    await asyncio.to_thread(
+        sp.start_playback, context_uri=album.uri, offset={"uri": song.uri}, position_ms=60_000
+    )
     state = fake.player("alice")
     assert state.item is not None and state.item["name"] == "Bohemian Rhapsody"
     assert 60_000 <= state.progress_ms < 65_000
@@ -111,7 +113,11 @@ async def test_queue_plays_before_the_context(spotify_user: Pair) -> None:
         sp.add_to_queue(queued.uri)
         q = sp.queue()
         assert q["currently_playing"]["name"] == "Come Together"
-        assert [t["name"] for t in q["queue"][:3]] == ["One More Time", "Something", "Maxwell's Silver Hammer"]
+        assert [t["name"] for t in q["queue"][:3]] == [
+            "One More Time",
+            "Something",
+            "Maxwell's Silver Hammer",
+        ]
         sp.next_track()
         assert sp.current_playback()["item"]["name"] == "One More Time"
         sp.next_track()
@@ -141,7 +147,12 @@ async def test_play_artist_context_starts_with_their_most_popular_track(spotify_
     await asyncio.to_thread(sp.start_playback, context_uri=artist.uri)
     item = fake.player("alice").item
     assert item is not None and item["artists"][0]["name"] == "Daft Punk"
-    assert item["name"] in {"Get Lucky", "One More Time", "Around the World", "Harder, Better, Faster, Stronger"}
+    assert item["name"] in {
+        "Get Lucky",
+        "One More Time",
+        "Around the World",
+        "Harder, Better, Faster, Stronger",
+    }
 
 
 async def test_volume_and_unsupported_device(fake_spotify: FakeSpotify) -> None:
@@ -159,13 +170,17 @@ async def test_volume_sets_the_active_device(spotify_user: Pair) -> None:
     fake, sp = spotify_user
     await asyncio.to_thread(sp.volume, 35)
     assert fake.player("alice").volume == 35
-    assert fake.requests[-1].path == "/v1/me/player/volume" and fake.requests[-1].query["volume_percent"] == "35"
+    assert (
+        fake.requests[-1].path == "/v1/me/player/volume" and fake.requests[-1].query["volume_percent"] == "35"
+    )
 
 
 async def test_no_active_device(fake_spotify: FakeSpotify) -> None:
     token = fake_spotify.add_user("carol", devices=[{"name": "Phone", "type": "Smartphone"}])
     sp = spotify_client(fake_spotify, token)
-    err = await asyncio.to_thread(_error, sp.start_playback, uris=[fake_spotify.catalog.track_by_title("Yesterday", "The Beatles").uri])
+    err = await asyncio.to_thread(
+        _error, sp.start_playback, uris=[fake_spotify.catalog.track_by_title("Yesterday", "The Beatles").uri]
+    )
     assert err.http_status == 404 and err.reason == "NO_ACTIVE_DEVICE"
     assert "No active device found" in err.msg
     assert await asyncio.to_thread(sp.current_playback) is None  # 204

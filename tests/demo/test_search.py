@@ -34,7 +34,9 @@ def _names(result: dict, kind: str = "tracks") -> list[tuple[str, str]]:  # type
         ("für elise", ("Für Elise, WoO 59", "Ludwig van Beethoven")),
     ],
 )
-async def test_track_search_puts_the_obvious_match_first(spotify_user: Pair, q: str, expected: tuple[str, str]) -> None:
+async def test_track_search_puts_the_obvious_match_first(
+    spotify_user: Pair, q: str, expected: tuple[str, str]
+) -> None:
     _fake, sp = spotify_user
     result = await asyncio.to_thread(sp.search, q, 5, 0, "track")
     assert _names(result)[0] == expected
@@ -54,7 +56,11 @@ async def test_search_several_types_and_paging(spotify_user: Pair) -> None:
     _fake, sp = spotify_user
     first = await asyncio.to_thread(sp.search, "daft punk", 3, 0, "artist,album,track,playlist")
     assert first["artists"]["items"][0]["name"] == "Daft Punk"
-    assert {a["name"] for a in first["albums"]["items"]} <= {"Discovery", "Homework", "Random Access Memories"}
+    assert {a["name"] for a in first["albums"]["items"]} <= {
+        "Discovery",
+        "Homework",
+        "Random Access Memories",
+    }
     assert first["playlists"]["items"][0]["name"] == "Daft Punk Essentials"
     second = await asyncio.to_thread(sp.search, "daft punk", 3, 3, "track")
     assert not {t["id"] for t in first["tracks"]["items"]} & {t["id"] for t in second["tracks"]["items"]}
@@ -78,7 +84,10 @@ async def test_no_match_is_an_empty_page(spotify_user: Pair) -> None:
 async def test_track_objects_have_album_art_and_no_removed_fields(spotify_user: Pair) -> None:
     _fake, sp = spotify_user
     track = (await asyncio.to_thread(sp.search, "get lucky", 1, 0, "track"))["tracks"]["items"][0]
-    assert track["album"]["images"][0]["url"].startswith("https://") and track["album"]["images"][0]["width"] == 640
+    assert (
+        track["album"]["images"][0]["url"].startswith("https://")
+        and track["album"]["images"][0]["width"] == 640
+    )
     assert track["uri"] == f"spotify:track:{track['id']}" and len(track["id"]) == 22
     assert "popularity" not in track and "available_markets" not in track
 
@@ -98,9 +107,12 @@ async def test_track_objects_have_album_art_and_no_removed_fields(spotify_user: 
 async def test_search_parameter_validation(fake_spotify: FakeSpotify, query: str, status: int) -> None:
     # Raw aiohttp (not recorded by the wire audit): these requests break the spec on purpose.
     token = fake_spotify.add_user("alice")
-    async with aiohttp.ClientSession() as http, http.get(
-        f"{fake_spotify.api_base}search?{query}", headers={"Authorization": f"Bearer {token}"}
-    ) as resp:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(
+            f"{fake_spotify.api_base}search?{query}", headers={"Authorization": f"Bearer {token}"}
+        ) as resp,
+    ):
         assert resp.status == status
         body = await resp.json()
     if status == 400:

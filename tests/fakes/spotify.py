@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+import requests
 import spotipy
 
 from bot.demo.player import PlayerState
@@ -29,8 +30,11 @@ __all__ = [
 def spotify_client(fake: FakeSpotify, token: str) -> spotipy.Spotify:
     """A real spotipy client aimed at the fake: no retries, no sleeping through 429, 5 s timeout.
 
-    `status_forcelist=()` keeps spotipy from swallowing 429/5xx into a RetryError (which drops Retry-After)."""
-    sp = spotipy.Spotify(auth=token, retries=0, status_retries=0, status_forcelist=(), requests_timeout=5)
+    A plain `requests.Session` (no urllib3 Retry) keeps spotipy from turning 429/5xx into a RetryError that
+    loses the status and the Retry-After header (`status_forcelist=()` does not: spotipy treats it as unset)."""
+    sp = spotipy.Spotify(
+        auth=token, requests_session=requests.Session(), retries=0, status_retries=0, requests_timeout=5
+    )
     sp.prefix = fake.api_base
     return sp
 

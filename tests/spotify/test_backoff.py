@@ -73,3 +73,73 @@ def test_only_5xx_and_network_failures_are_transient() -> None:
     assert is_transient(requests.exceptions.ReadTimeout())
     assert is_transient(requests.exceptions.ConnectionError())
     assert not is_transient(ValueError())
+
+
+# ---- over the wire ------------------------------------------------------------------------------------
+
+from bot.demo.spotify_server import FakeSpotify  # noqa: E402
+from bot.nlu import actions as a  # noqa: E402
+from bot.spotify.errors import SpotifyUnavailable  # noqa: E402
+from bot.spotify.manager import SessionManager  # noqa: E402
+from bot.storage.sqlite import SqliteRepository  # noqa: E402
+from tests.spotify.conftest import MapTokens, api_requests, guild_ctx, link  # noqa: E402
+
+
+async def test_429_closes_the_gate_for_every_session_of_the_same_app_only(
+    fake: FakeSpotify, repo: SqliteRepository, tokens: MapTokens, manager: SessionManager
+) -> None:
+    first = await link(fake, repo, tokens, 1, guild_id=41, client_id="app-a")
+    second = await link(fake, repo, tokens, 2, guild_id=42, client_id="app-a")
+    other_app = await link(fake, repo, tokens, 3, guild_id=43, client_id="app-b")
+    fake.fail_next("/v1/me/player/volume", 429, retry_after=30)
+
+    s1 = await manager.session_for(guild_ctx(41))
+    limited = await s1.execute(a.Volume(level=10), guild_ctx(41))
+    assert isinstance(limited.error, RateLimited)
+    assert limited.message("en") == "Spotify asked us to wait 30 s. Please try again after that."
+
+    sent_before = len(api_requests(fake))
+    s2 = await manager.session_for(guild_ctx(42))
+    blocked = await s2.execute(a.Volume(level=20), guild_ctx(42))
+    assert isinstance(blocked.error, RateLimited)
+    assert blocked.params["seconds"] in (29, 30)
+    assert len(api_requests(fake)) == sent_before  # failed fast: nothing was sent
+    assert api_requests(fake, second) == []
+
+    s3 = await manager.session_for(guild_ctx(43))
+    fine = await s3.execute(a.Volume(level=30), guild_ctx(43))
+    assert fine.ok and fake.player(other_app).volume == 30
+    assert fake.player(first).volume == 60
+
+
+async def test_5xx_on_get_is_retried_once(
+    fake: FakeSpotify, repo: SqliteRepository, tokens: MapTokens, manager: SessionManager
+) -> None:
+    await link(fake, repo, tokens, 1, guild_id=44)
+    fake.fail_next("/v1/me/player/devices", 502)
+    outcome = await (await manager.session_for(guild_ctx(44))).execute(a.Devices(), guild_ctx(44))
+    assert outcome.ok and len(outcome.devices) == 2
+    assert api_requests(fake).count(("GET", "/v1/me/player/devices")) == 2
+
+
+async def test_5xx_on_put_volume_is_retried(
+    fake: FakeSpotify, repo: SqliteRepository, tokens: MapTokens, manager: SessionManager
+) -> None:
+    user = await link(fake, repo, tokens, 1, guild_id=45)
+    fake.fail_next("/v1/me/player/volume", 500)
+    outcome = await (await manager.session_for(guild_ctx(45))).execute(a.Volume(level=25), guild_ctx(45))
+    assert outcome.ok and fake.player(user).volume == 25
+
+
+async def test_5xx_on_post_next_is_never_retried(
+    fake: FakeSpotify, repo: SqliteRepository, tokens: MapTokens, manager: SessionManager
+) -> None:
+    user = await link(fake, repo, tokens, 1, guild_id=46)
+    session = await manager.session_for(guild_ctx(46))
+    await session.execute(a.Play(query="discovery", kind="album"), guild_ctx(46))
+    before = fake.player(user).item
+    fake.fail_next("/v1/me/player/next", 503)
+    outcome = await session.execute(a.Skip(), guild_ctx(46))
+    assert isinstance(outcome.error, SpotifyUnavailable)
+    assert api_requests(fake).count(("POST", "/v1/me/player/next")) == 1
+    assert fake.player(user).item == before

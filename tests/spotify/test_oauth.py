@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.demo.spotify_server import FakeSpotify
-from bot.i18n import CATALOG, account
+from bot.i18n import account
 from bot.spotify.errors import LinkExpired, NotLinked, SpotifyUnavailable
 from bot.spotify.oauth import SCOPES, InvalidClientId, LinkResult, LinkService, SpotifyNotConfigured
 from bot.storage.crypto import TokenCipher
@@ -28,13 +28,6 @@ GUILD_APP = "9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a"
 SECRET = "s3cret-of-the-bot-app"
 ALICE, BOB = 111, 222
 GUILD = 42
-
-
-@pytest.fixture(autouse=True)
-def _account_strings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until bot/i18n/__init__.py registers the account catalog (a no-op afterwards)."""
-    for key, value in account.MESSAGES.items():
-        monkeypatch.setitem(CATALOG, key, value)
 
 
 class Clock:
@@ -415,3 +408,13 @@ async def test_no_token_or_code_is_logged(env: Env, caplog: pytest.LogCaptureFix
     for secret in (code, linked.token.access_token, linked.token.refresh_token):
         assert secret not in caplog.text  # ...but no secret
     assert linked.token.access_token not in repr(env.links)
+
+
+def test_every_account_message_has_english_and_spanish_with_the_same_placeholders() -> None:
+    import string
+
+    formatter = string.Formatter()
+    for key, texts in account.MESSAGES.items():
+        assert set(texts) == {"en", "es"}, key
+        names = [{name for _, name, _, _ in formatter.parse(text) if name} for text in texts.values()]
+        assert names[0] == names[1], key

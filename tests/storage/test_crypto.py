@@ -8,7 +8,13 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.storage.crypto import InvalidEncryptionKey, TokenCipher, WrongEncryptionKey, load_or_create_key
+from bot.storage.crypto import (
+    InvalidEncryptionKey,
+    MissingEncryptionKey,
+    TokenCipher,
+    WrongEncryptionKey,
+    load_or_create_key,
+)
 
 
 def make_settings(data_dir: Path, key: str | None = None) -> Settings:
@@ -74,3 +80,13 @@ def test_environment_key_wins_and_writes_no_file(tmp_path: Path) -> None:
 def test_malformed_environment_key_names_its_source(tmp_path: Path) -> None:
     with pytest.raises(InvalidEncryptionKey, match="TOKEN_ENCRYPTION_KEY"):
         load_or_create_key(make_settings(tmp_path, "short"))
+
+
+def test_missing_key_file_beside_an_existing_database_is_an_error(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    load_or_create_key(settings)
+    settings.database_path.write_bytes(b"")  # the bot ran before
+    settings.key_file_path.unlink()
+    with pytest.raises(MissingEncryptionKey, match="missing"):
+        load_or_create_key(settings)
+    assert not settings.key_file_path.exists()  # no new, useless key was written

@@ -7,8 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 
-from bot.storage.crypto import TokenCipher, WrongEncryptionKey
+from bot.config import Settings
+from bot.storage.crypto import TokenCipher, WrongEncryptionKey, load_or_create_key
 from bot.storage.repository import LinkedAccount, OAuthState, SpotifyToken
 from bot.storage.sqlite import STATE_RETENTION_S, SqliteRepository
 
@@ -104,3 +107,20 @@ async def test_open_creates_missing_directories(tmp_path: Path, cipher: TokenCip
 
 async def test_repr_shows_no_secrets(sqlite_repo: SqliteRepository) -> None:
     assert "key" not in repr(sqlite_repo).lower()
+
+
+async def test_restart_with_the_generated_key_file(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
+    repo = await SqliteRepository.open(settings.database_path, load_or_create_key(settings))
+    await repo.save_account(linked())
+    await repo.close()
+
+    again = await SqliteRepository.open(settings.database_path, load_or_create_key(settings))
+    try:
+        assert await again.get_account(1) == linked()
+    finally:
+        await again.close()
+
+    settings.token_encryption_key = SecretStr(Fernet.generate_key().decode())  # someone set another key
+    with pytest.raises(WrongEncryptionKey):
+        await SqliteRepository.open(settings.database_path, load_or_create_key(settings))
