@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from benchmarks.end_to_end import failure_counts, failure_key
 from benchmarks.env import BenchBot, guild_context
 from benchmarks.fakes import FakesProcess
 from benchmarks.stats import Summary
@@ -21,18 +22,17 @@ async def run_concurrent(
     assert len(utterances) >= guilds * per_guild
     await fakes.drain()
     latencies: list[float] = []
-    failures = 0
+    failures: list[str | None] = []
     start_gate = asyncio.Event()
 
     async def guild_run(n: int) -> None:
-        nonlocal failures
         mine = [utterances[n * per_guild + i] for i in range(per_guild)]
         await start_gate.wait()
         for u in mine:
             t0 = time.perf_counter()
             response = await bot.assistant.handle_text(u.text, guild_context(n, u.lang))
             latencies.append(time.perf_counter() - t0)
-            failures += not response.ok
+            failures.append(failure_key(response))
 
     tasks = [asyncio.create_task(guild_run(n)) for n in range(guilds)]
     await asyncio.sleep(0)
@@ -49,7 +49,8 @@ async def run_concurrent(
         "wall_s": round(wall, 3),
         "throughput_per_s": round(len(latencies) / wall, 1) if wall else None,
         "latency_ms": summary.as_dict(3),
-        "failed_share": round(failures / len(latencies), 3) if latencies else None,
+        "failed_share": round(sum(f is not None for f in failures) / len(failures), 3) if failures else None,
+        "failures": failure_counts(failures),
         "llm_requests": len(served.llm),
         "spotify_requests": len(served.spotify),
     }

@@ -15,6 +15,7 @@ from benchmarks.env import BenchBot, guild_context
 from benchmarks.fakes import FakesProcess
 from benchmarks.stats import Summary
 from benchmarks.utterances import Utterance
+from bot.assistant import Response
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Sample:
     spotify_requests: int
     source: str
     ok: bool
+    failure: str | None = None  # the i18n key of the first failed outcome
 
     @property
     def path(self) -> str:
@@ -62,9 +64,23 @@ async def run_sequential(
                 spotify_requests=len(served.spotify),
                 source=response.plan.source,
                 ok=response.ok,
+                failure=failure_key(response),
             )
         )
     return samples, llm_records
+
+
+def failure_key(response: Response) -> str | None:
+    failed = [o for o in response.outcomes if not o.ok]
+    return failed[0].key if failed else None
+
+
+def failure_counts(keys: Sequence[str | None]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key in keys:
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def _ms(values: Sequence[float]) -> dict[str, float | int | None]:
@@ -85,6 +101,7 @@ def path_figures(samples: Sequence[Sample]) -> dict[str, Any]:
             "fakes_ms": _ms([s.fake_s for s in chosen]),
             "overhead_ms": _ms([s.overhead_s for s in chosen]),
             "ok_share": round(sum(s.ok for s in chosen) / len(chosen), 3) if chosen else None,
+            "failures": failure_counts([s.failure for s in chosen]),
         }
     return out
 

@@ -32,7 +32,9 @@ def test_now_playing_in_spanish_and_nothing_playing() -> None:
 
 def test_outcomes_embed_joins_messages_and_lists_tracks_within_limits() -> None:
     tracks = [TrackInfo(uri=f"spotify:track:{i}", name="x" * 300, artists=("A",)) for i in range(15)]
-    outcome = Outcome(action="recommend", ok=True, key="reply.text", params={"text": "Here you go"}, tracks=tracks)
+    outcome = Outcome(
+        action="recommend", ok=True, key="reply.text", params={"text": "Here you go"}, tracks=tracks
+    )
     embed = outcomes_embed([outcome], "en")
     assert embed.description is not None
     assert embed.description.startswith("Here you go")

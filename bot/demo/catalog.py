@@ -10,7 +10,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
-from bot.demo.catalog_data import ARTISTS, PLAYLISTS
+from bot.demo.catalog_data import ARTISTS, EXTRA_ARTISTS, EXTRA_PLAYLISTS, PLAYLISTS
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -158,8 +158,9 @@ class Catalog:
     def _artist(self, name: str, genres: tuple[str, ...] = (), popularity: int = 60) -> Artist:
         found = self._artist_by_name.get(name)
         if found is not None:
-            if genres and not found.genres:
+            if genres and not found.genres:  # first seen as a featured artist, now with its own albums
                 found.genres = genres
+                found.popularity = popularity
             return found
         artist_id = spotify_id("artist", name)
         h = int(hashlib.sha1(name.encode()).hexdigest()[:6], 16)
@@ -176,7 +177,7 @@ class Catalog:
         return artist
 
     def _build(self) -> None:
-        for seed in ARTISTS:
+        for seed in (*ARTISTS, *EXTRA_ARTISTS):
             main = self._artist(seed.name, seed.genres, seed.popularity)
             for album_seed in seed.albums:
                 key = f"{seed.name}/{album_seed.name}"
@@ -196,7 +197,7 @@ class Catalog:
                     self._add_track(line, number, album, main, seed.popularity, seed.genres)
         for artist in self.artists.values():
             artist.track_ids.sort(key=lambda tid: -self.tracks[tid].popularity)
-        for pl in PLAYLISTS:
+        for pl in (*PLAYLISTS, *EXTRA_PLAYLISTS):
             uris = [self.track_by_title(title, artist).uri for title, artist in pl.tracks]
             playlist = Playlist(
                 id=spotify_id("playlist", pl.name),

@@ -124,8 +124,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.choice.lang.en": {"en": "English", "es": "inglés"},
     "ui.choice.lang.es": {"en": "Spanish", "es": "español"},
     # Messages and labels
-    "ui.title.ok": {"en": "Spotify", "es": "Spotify"},
-    "ui.title.error": {"en": "Could not do that", "es": "No se pudo hacer"},
     "ui.nothing_playing": {"en": "Nothing is playing right now.", "es": "No suena nada ahora mismo."},
     "ui.panel.device": {"en": "Device", "es": "Dispositivo"},
     "ui.panel.volume": {"en": "Volume", "es": "Volumen"},
@@ -205,10 +203,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This server uses the bot's Spotify app again.",
         "es": "Este servidor vuelve a usar la app de Spotify del bot.",
     },
-    "ui.settings.client_id_bad": {
-        "en": "That does not look like a Spotify client id (32 letters and digits).",
-        "es": "Eso no parece un client id de Spotify (32 letras y números).",
-    },
     "ui.recommend.play": {"en": "Play all", "es": "Reproducir todo"},
     "ui.recommend.queue": {"en": "Add to queue", "es": "Añadir a la cola"},
     "ui.recommend.save": {"en": "Save as playlist", "es": "Guardar como lista"},
@@ -221,21 +215,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Añadidas {count} canciones a la cola.",
     },
     "ui.recommend.playlist_name": {"en": "Recommended: {prompt}", "es": "Recomendadas: {prompt}"},
-    "ui.recommend.expired": {
-        "en": "These recommendations have expired. Ask again with `/recommend`.",
-        "es": "Estas recomendaciones han caducado. Vuelve a pedirlas con `/recommend`.",
-    },
     "ui.devices.placeholder": {"en": "Move playback to…", "es": "Llevar la música a…"},
-    "ui.devices.none": {
-        "en": "No Spotify devices are online. Open Spotify on a phone, computer or speaker.",
-        "es": "No hay dispositivos de Spotify conectados. Abre Spotify en un móvil, ordenador o altavoz.",
-    },
     "ui.sync.done": {
         "en": "Synced {count} slash commands.",
         "es": "Sincronizados {count} comandos de barra.",
-    },
-    "ui.chat.hello": {
-        "en": "Hi! Tell me what to play, or try `help`.",
-        "es": "¡Hola! Dime qué poner, o prueba con `ayuda`.",
     },
 }

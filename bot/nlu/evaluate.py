@@ -58,7 +58,9 @@ class Utterance:
     def is_control(self) -> bool:
         """A command that is neither a play/search/add-to-playlist request nor a negative."""
         if self.has_expected:
-            return bool(self.expected) and not any(a.get("action") in REQUEST_ACTIONS for a in self.expected or [])
+            return bool(self.expected) and not any(
+                a.get("action") in REQUEST_ACTIONS for a in self.expected or []
+            )
         return self.intent in CONTROL_INTENTS or self.intent == "HassSetVolume"
 
 
@@ -127,7 +129,11 @@ def _judge_play(actions: list[dict[str, Any]], utt: Utterance) -> bool:
         return False
     if not all(_contains(query, w) for w in wanted):
         return False
-    unwanted = [v for v in _slot_values(utt.slots, ("service", "area", "name")) if not any(_contains(w, v) for w in wanted)]
+    unwanted = [
+        v
+        for v in _slot_values(utt.slots, ("service", "area", "name"))
+        if not any(_contains(w, v) for w in wanted)
+    ]
     return not any(_contains(query, v) for v in unwanted)
 
 
@@ -161,9 +167,12 @@ def judge(utt: Utterance, plan: Plan | None) -> bool | None:
     if utt.has_expected:
         if utt.expected is None:
             return False
-        if utt.query_contains or any(a.get("action") in ("play", "queue_add") for a in utt.expected):
-            if len(utt.expected) == 1 and utt.expected[0].get("action") in ("play", "queue_add"):
-                return _judge_play(actions, utt) and actions[0]["action"] == utt.expected[0]["action"]
+        if (
+            utt.query_contains
+            and len(utt.expected) == 1
+            and utt.expected[0].get("action") in ("play", "queue_add")
+        ):
+            return _judge_play(actions, utt) and actions[0]["action"] == utt.expected[0]["action"]
         return actions == utt.expected
     if utt.intent in CONTROL_INTENTS:
         return actions == [CONTROL_INTENTS[utt.intent]]

@@ -44,7 +44,9 @@ for _t, _tv in _TENS_ES.items():
 # "a"/"an"/"un"/"una" alone are articles, not numbers, unless a unit follows (handled by the duration parser).
 _ARTICLES = frozenset({"a", "an", "un", "una"})
 
-NUMBER_WORDS_PATTERN = "|".join(sorted((re.escape(w) for w in _WORDS if w not in _ARTICLES), key=len, reverse=True))
+NUMBER_WORDS_PATTERN = "|".join(
+    sorted((re.escape(w) for w in _WORDS if w not in _ARTICLES), key=len, reverse=True)
+)
 NUMBER_PATTERN = rf"(?:\d{{1,3}}|{NUMBER_WORDS_PATTERN})"
 
 
@@ -68,7 +70,9 @@ _UNITS_RE = re.compile(
     rf"(?:(?P<m>{_NUM}|half an?|medio)\s*{_MIN}(?P<mhalf>\s+(?:and a half|y medio))?(?:\s*(?:,|and|y))?\s*)?"
     rf"(?:(?P<s>{_NUM})(?:\s*{_SEC})?)?"
 )
-_HALF_MIN_RE = re.compile(r"(?:half an? minute|medio minuto|a minute and a half|un minuto y medio|minuto y medio)")
+_HALF_MIN_RE = re.compile(
+    r"(?:half an? minute|medio minuto|a minute and a half|un minuto y medio|minuto y medio)"
+)
 
 
 def _num(text: str | None) -> int | None:
@@ -99,10 +103,10 @@ def parse_duration(text: str, *, bare_seconds: bool = False) -> int | None:
         return None
     total = 0
     if m.group("h"):
-        h = _num(m.group("h"))
-        if h is None:
+        hours = _num(m.group("h"))
+        if hours is None:
             return None
-        total += h * 3600
+        total += hours * 3600
     if m.group("m"):
         raw = m.group("m").strip()
         if raw.startswith(("half", "medio")):

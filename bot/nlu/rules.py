@@ -182,8 +182,32 @@ _SKIP_RE = re.compile(
     rf"(?:\s+(?P<n>{_NEXT}))?(?:\s+{_THING})?(?:\s+(?P<n2>{_NEXT}|one))?"
 )
 _SKIP_WORD_VERBS = frozenset(
-    "skip|skip ahead|skip over|skip past|salta|saltar|saltate|saltala|saltalo|saltes|salte|saltea|saltear|"
-    "pasa|pasar|pasala|pasalo|pases|cambia|cambiala|cambialo|cambiar|cambies|move on".split("|")
+    [
+        "skip",
+        "skip ahead",
+        "skip over",
+        "skip past",
+        "salta",
+        "saltar",
+        "saltate",
+        "saltala",
+        "saltalo",
+        "saltes",
+        "salte",
+        "saltea",
+        "saltear",
+        "pasa",
+        "pasar",
+        "pasala",
+        "pasalo",
+        "pases",
+        "cambia",
+        "cambiala",
+        "cambialo",
+        "cambiar",
+        "cambies",
+        "move on",
+    ]
 )
 _NEXT_RE = re.compile(rf"(?:(?:the|la|el)\s+)?{_NEXT}(?:\s+{_THING})?(?:\s+(?:one|please|up))?")
 _SKIP_N_RE = re.compile(
@@ -191,7 +215,9 @@ _SKIP_N_RE = re.compile(
     rf"(?:\s+(?:the next|las siguientes|los siguientes|las proximas|los proximos|ahead))?\s+(?P<n>{_N}|twice)"
     r"(?:\s+(?P<unit>songs|tracks|tunes|canciones|pistas|temas|times|veces))?(?:\s+(?:ahead|forward|adelante|mas))?"
 )
-_SKIP_TWICE_RE = re.compile(r"(?:skip|salta|saltar|pasa)(?:\s+(?:it|this|esto))?\s+(?P<n>twice|dos veces|two times)")
+_SKIP_TWICE_RE = re.compile(
+    r"(?:skip|salta|saltar|pasa)(?:\s+(?:it|this|esto))?\s+(?P<n>twice|dos veces|two times)"
+)
 
 _PREV_SIMPLE_RE = re.compile(
     r"(?:(?:the|la|el)\s+)?(?:previous|prev|anterior)(?:\s+(?:song|track|tune|one|item|cancion|pista|tema|elemento))?"
@@ -212,11 +238,23 @@ _PREV_RE = re.compile(
     r"(?:\s+(?P<a1>again|once more|one more time|otra vez|de nuevo|una vez mas|nuevamente))?"
 )
 _PREV_BACK_VERBS = frozenset(
-    "go back|skip back|jump back|move back|step back|back|take me back|vuelve atras|regresa|regresar|retrocede|"
-    "retroceder".split("|")
+    [
+        "go back",
+        "skip back",
+        "jump back",
+        "move back",
+        "step back",
+        "back",
+        "take me back",
+        "vuelve atras",
+        "regresa",
+        "regresar",
+        "retrocede",
+        "retroceder",
+    ]
 )
 _PREV_AGAIN_VERBS = frozenset(
-    "replay|reproduce|reproducir|reproduceme|escuchar|escucha|oir|ver".split("|")
+    ["replay", "reproduce", "reproducir", "reproduceme", "escuchar", "escucha", "oir", "ver"]
 )
 _RESTART_RE = re.compile(
     r"(?:restart|reinicia|reiniciar|reiniciala|start over|start again from the (?:beginning|start|top)|"
@@ -241,18 +279,83 @@ _SEEK_POS_RE = re.compile(
     r"\s+(?P<t>[\w: ]+?)(?:\s+mark)?"
 )
 _SEEK_FWD = frozenset(
-    "fast forward|forward|skip ahead|skip forward|skip|jump ahead|jump forward|jump|go forward|go ahead|"
-    "move forward|advance|ahead|adelanta|adelantar|adelantala|adelantalo|avanza|avanzar|salta|saltar|"
-    "saltate|pasa|adelante|go".split("|")
+    [
+        "fast forward",
+        "forward",
+        "skip ahead",
+        "skip forward",
+        "skip",
+        "jump ahead",
+        "jump forward",
+        "jump",
+        "go forward",
+        "go ahead",
+        "move forward",
+        "advance",
+        "ahead",
+        "adelanta",
+        "adelantar",
+        "adelantala",
+        "adelantalo",
+        "avanza",
+        "avanzar",
+        "salta",
+        "saltar",
+        "saltate",
+        "pasa",
+        "adelante",
+        "go",
+    ]
 )
 _SEEK_BACK = frozenset(
-    "rewind|go back|back|skip back|skip backwards|jump back|move back|rewind back|retrocede|retroceder|"
-    "retrocedela|atrasa|atrasar|atrasala|regresa|regresar|vuelve|rebobina|rebobinar|retrasa|echa atras|"
-    "vuelve atras|atras|go backwards".split("|")
+    [
+        "rewind",
+        "go back",
+        "back",
+        "skip back",
+        "skip backwards",
+        "jump back",
+        "move back",
+        "rewind back",
+        "retrocede",
+        "retroceder",
+        "retrocedela",
+        "atrasa",
+        "atrasar",
+        "atrasala",
+        "regresa",
+        "regresar",
+        "vuelve",
+        "rebobina",
+        "rebobinar",
+        "retrasa",
+        "echa atras",
+        "vuelve atras",
+        "atras",
+        "go backwards",
+    ]
 )
 _SEEK_BARE_OK = frozenset(
-    "fast forward|forward|rewind|adelanta|adelantar|adelantala|adelantalo|avanza|avanzar|retrocede|"
-    "retroceder|retrocedela|atrasa|atrasar|atrasala|rebobina|rebobinar|retrasa".split("|")
+    [
+        "fast forward",
+        "forward",
+        "rewind",
+        "adelanta",
+        "adelantar",
+        "adelantala",
+        "adelantalo",
+        "avanza",
+        "avanzar",
+        "retrocede",
+        "retroceder",
+        "retrocedela",
+        "atrasa",
+        "atrasar",
+        "atrasala",
+        "rebobina",
+        "rebobinar",
+        "retrasa",
+    ]
 )
 _SEEK_DELTA_RE = re.compile(
     r"(?:(?P<v>"
@@ -261,7 +364,7 @@ _SEEK_DELTA_RE = re.compile(
     r"(?:\s+(?P<d>forwards?|ahead|back|backwards|adelante|atras|hacia adelante|hacia atras|para atras|pa tras|"
     r"mas|more|further))?"
 )
-_SEEK_DIR_BACK = frozenset("back|backwards|atras|hacia atras|para atras|pa tras".split("|"))
+_SEEK_DIR_BACK = frozenset(["back", "backwards", "atras", "hacia atras", "para atras", "pa tras"])
 
 _VOLWORD = r"(?:(?:the|el|my|la)\s+)?(?:volume|volumen|vol|sound|sonido|audio)"
 _VOL_VERB = (
@@ -278,12 +381,41 @@ _VOL_LEVEL_RE = re.compile(
     + r")"
     + _PCT
 )
-_VOL_BARE_RE = re.compile(rf"(?:{_VOLWORD}\s+(?:is\s+|at\s+|level\s+)?(?P<n>{_N}){_PCT}|(?P<n2>{_N}){_PCT}\s+(?:volume|volumen|de volumen))")
+_VOL_BARE_RE = re.compile(
+    rf"(?:{_VOLWORD}\s+(?:is\s+|at\s+|level\s+)?(?P<n>{_N}){_PCT}|(?P<n2>{_N}){_PCT}\s+(?:volume|volumen|de volumen))"
+)
 _UP_VERBS = frozenset(
-    "increase|raise|boost|pump|crank|turn up|turn it up|put up|bring up|sube|subir|subelo|subele".split("|")
+    [
+        "increase",
+        "raise",
+        "boost",
+        "pump",
+        "crank",
+        "turn up",
+        "turn it up",
+        "put up",
+        "bring up",
+        "sube",
+        "subir",
+        "subelo",
+        "subele",
+    ]
 )
 _DOWN_VERBS = frozenset(
-    "lower|decrease|reduce|drop|turn down|turn it down|put down|bring down|baja|bajar|bajale|bajalo".split("|")
+    [
+        "lower",
+        "decrease",
+        "reduce",
+        "drop",
+        "turn down",
+        "turn it down",
+        "put down",
+        "bring down",
+        "baja",
+        "bajar",
+        "bajale",
+        "bajalo",
+    ]
 )
 _MOD_SMALL = r"a bit|a little|a little bit|a tad|slightly|a touch|un poco|un poquito|poquito|un pelin|un pelo|little|bit|some|a bit more|a little more|un poco mas|mas"
 _MOD_BIG = r"a lot|lots|much|way|way up|way down|mucho|muchisimo|bastante|a ton|loads|really|heaps"
@@ -445,7 +577,16 @@ def _previous(m: re.Match[str]) -> Action | None:
     if adj in ("last", "ultima", "ultimo") and not thing:
         return None
     if verb in _PREV_BACK_VERBS:
-        return Previous() if (adj or adj2 or not thing or thing in ("song", "track", "tune", "one", "cancion", "tema", "pista")) else None
+        return (
+            Previous()
+            if (
+                adj
+                or adj2
+                or not thing
+                or thing in ("song", "track", "tune", "one", "cancion", "tema", "pista")
+            )
+            else None
+        )
     if adj or adj2:
         return Previous()
     if again and (verb in _PREV_AGAIN_VERBS or verb.startswith(("volver a", "vuelve a"))):
@@ -463,7 +604,9 @@ def _replay_this(m: re.Match[str]) -> Action | None:
     return Seek(position_s=0)
 
 
-_REPLAY_THIS_RE = re.compile(r"(?:replay|restart)\s+(?:this|this song|this track|the song|the current song|it|this one)")
+_REPLAY_THIS_RE = re.compile(
+    r"(?:replay|restart)\s+(?:this|this song|this track|the song|the current song|it|this one)"
+)
 
 
 def _seek_position(m: re.Match[str]) -> Action | None:
@@ -490,9 +633,16 @@ def _seek_delta(m: re.Match[str]) -> Action | None:
         return None
     back_verb = verb in _SEEK_BACK if verb else None
     back_dir = direction in _SEEK_DIR_BACK if direction else None
-    if back_verb is not None and back_dir is not None and back_verb != back_dir and direction not in ("mas", "more"):
+    if (
+        back_verb is not None
+        and back_dir is not None
+        and back_verb != back_dir
+        and direction not in ("mas", "more")
+    ):
         return None
-    back = back_dir if back_dir is not None and direction not in ("mas", "more", "further") else bool(back_verb)
+    back = (
+        back_dir if back_dir is not None and direction not in ("mas", "more", "further") else bool(back_verb)
+    )
     return Seek(delta_s=-seconds if back else seconds)
 
 
@@ -647,10 +797,14 @@ _QUEUE_DEST_RE = re.compile(
 _ADD_VERB_RE = re.compile(
     r"(?:add|put|stick|throw|include|insert|append|save|anade|agrega|agregar|anadir|mete|meter|pon|incluye|incluir|guarda)\s+"
 )
-_NEXT_TAIL_RE = re.compile(r"\s+(?:next|up next|after this(?: one| song)?|despues|a continuacion|luego|justo despues)$")
+_NEXT_TAIL_RE = re.compile(
+    r"\s+(?:next|up next|after this(?: one| song)?|despues|a continuacion|luego|justo despues)$"
+)
 _ADD_PREP_RE = re.compile(r"\s(?:to|onto|into|in|on)\s")
 _ADD_PREP_ES_RE = re.compile(r"\s(?:a|en|al)\s")
-_ES_ADD_VERBS = frozenset({"anade", "agrega", "agregar", "anadir", "mete", "meter", "pon", "incluye", "incluir", "guarda"})
+_ES_ADD_VERBS = frozenset(
+    {"anade", "agrega", "agregar", "anadir", "mete", "meter", "pon", "incluye", "incluir", "guarda"}
+)
 _PL = r"(?:play ?list|playlists|palylist|playist|playlis|playlsit|plalist|playslist)"
 _CALLED = r"(?:(?:called|named|titled|entitled|with the (?:title|name)|llamada|que se llama|de nombre)\s+)?"
 _PLAYLIST_FORMS = (
@@ -691,22 +845,60 @@ _KIND_WORDS = {
 }  # fmt: skip
 _KW = r"(?:song|track|tune|single|cancion|tema|pista|sencillo|album|record|lp|ep|disc|disco|artist|band|singer|group|artista|grupo|banda|cantante|playlist)"
 _DET = r"(?:the|a|an|my|this|el|la|mi|un|una|los|las)"
-_TITLE_TAIL_WORDS = frozenset({"song", "tune", "single", "cancion", "tema", "group", "band", "singer", "disco"})
+_TITLE_TAIL_WORDS = frozenset(
+    {"song", "tune", "single", "cancion", "tema", "group", "band", "singer", "disco"}
+)
 _KIND_LEAD_RE = re.compile(
     rf"(?:(?P<det>{_DET})\s+)?(?P<kw>{_KW})\s+(?:called\s+|named\s+|titled\s+|llamad[oa]\s+|que se llama\s+|de nombre\s+)?(?P<name>.+)"
 )
-_KIND_TAIL_RE = re.compile(rf"(?:(?P<det>{_DET})\s+)?(?P<name>.+?)\s+(?P<kw>{_KW})(?:\s+(?P<sep>by|from|de)\s+(?P<artist>.+))?")
+_KIND_TAIL_RE = re.compile(
+    rf"(?:(?P<det>{_DET})\s+)?(?P<name>.+?)\s+(?P<kw>{_KW})(?:\s+(?P<sep>by|from|de)\s+(?P<artist>.+))?"
+)
 _ARTIST_OF_RE = re.compile(
     r"(?:some\s+)?(?:music|songs|tracks|stuff|tunes|something|hits|musica|canciones|temas|algo|exitos|exitos)\s+"
     r"(?:by|from|of|de|del)\s+(?P<a>.+)"
 )
-_ME_RE = re.compile(r"(?:me|us)\s+(?:a|an|some|the|something|anything|music|songs?|una?|algo|la|el|los|las)\b")
+_ME_RE = re.compile(
+    r"(?:me|us)\s+(?:a|an|some|the|something|anything|music|songs?|una?|algo|la|el|los|las)\b"
+)
 _SOME_RE = re.compile(r"(?:some|a bit of|un poco de)\s+")
 _MUSIC_TAIL_RE = re.compile(r"\s+(?:music|songs|tunes|stuff|musica)$")
 _BY_RE = re.compile(r"\s+by\s+")
 _BY_STOP = frozenset(
-    "me|you|u|us|them|him|her|myself|yourself|it|the way|night|day|side|now|then|default|design|far|heart|"
-    "the river|the sea|mistake|accident|chance|numbers|your side|my side|the bay|the water|love|the light".split("|")
+    [
+        "me",
+        "you",
+        "u",
+        "us",
+        "them",
+        "him",
+        "her",
+        "myself",
+        "yourself",
+        "it",
+        "the way",
+        "night",
+        "day",
+        "side",
+        "now",
+        "then",
+        "default",
+        "design",
+        "far",
+        "heart",
+        "the river",
+        "the sea",
+        "mistake",
+        "accident",
+        "chance",
+        "numbers",
+        "your side",
+        "my side",
+        "the bay",
+        "the water",
+        "love",
+        "the light",
+    ]
 )
 _VAGUE_QUERY = frozenset(
     """it|this|that|something|anything|music|some music|a song|songs|a track|tracks|more|again|next|previous|
@@ -716,12 +908,10 @@ _VAGUE_QUERY = frozenset(
     the radio|radio|songs please|some songs|anything else|more music|more songs|mas musica|mas canciones|
     any song|a random song|random songs|random music|the playlist|a playlist|playlist|my playlist|an album|the album|
     album|a song for me|one song|music please|some tunes|a few songs|everything|todo|nothing|nada|on|a|an|the|
-    any|any music|any song|me|us|el|la|un|una|los|las|mi|my|your|tu|su""".replace(
-        "\n", " "
-    ).split("|")
+    any|any music|any song|me|us|el|la|un|una|los|las|mi|my|your|tu|su""".replace("\n", " ").split("|")
 )
 _VAGUE_HEAD_RE = re.compile(
-    r"(?:it|them|esto|eso|this song|that song|this one|that one|esta cancion)(?:\s|$)|"
+    r"(?:it|them|esto|eso|this song|that song|this one|that one|esta cancion|whatever|lo que sea|cualquier)(?:\s|$)|"
     r"(?:some|something|songs?|music|tracks?|stuff|more|anything|algo|musica|canciones|temas|cosas|otra|otras|"
     r"una cancion|more songs|more music)\s+(?:like|similar|parecid|como|al estilo|del estilo|tipo|that|que|to|para|for)\b"
     r"|(?:something|anything|algo|cualquier)\b(?!\s+(?:by|de|from)\s)"
@@ -747,7 +937,7 @@ _REFUSE_RE = re.compile(
     r"focus|focusing|coding|reading|driving|cooking|a road trip|my mood|tonight|today)"
     r"|para (?:estudiar|dormir|entrenar|correr|el gym|el gimnasio|la fiesta|una fiesta|relajarme|concentrarme|"
     r"trabajar|cocinar|conducir|manejar|hoy|esta noche)"
-    r"|to my|playlist .+|.+ playlist .+"
+    r"|to my"
     r"|i like|i love|me gusta|me encanta|you like|te gusta|your favou?rite|tu favorit[ao])\b"
 )
 _SORT_HEAD_RE = re.compile(
@@ -787,7 +977,12 @@ def _split_by(orig: str, folded: str) -> str:
     m = matches[-1]
     artist = folded[m.end() :].strip()
     title = folded[: m.start()].strip()
-    if not title or not artist or artist in _BY_STOP or artist.split(" ")[0] in ("the", "my", "a") and len(artist.split()) == 1:
+    if (
+        not title
+        or not artist
+        or artist in _BY_STOP
+        or (artist.split(" ")[0] in ("the", "my", "a") and len(artist.split()) == 1)
+    ):
         return orig
     if artist in ("the way", "myself"):
         return orig
@@ -874,7 +1069,7 @@ def _music_query(orig: str, folded: str) -> tuple[str, str] | None:
         orig = _split_by(orig, folded)
         folded = _fold(orig)
     orig, folded = _trim(orig, folded)
-    if not _query_ok(folded) or len(orig) > 200:
+    if not _query_ok(folded) or len(orig) > 200 or re.search(rf"\b{_PL}\b", folded):
         return None
     return orig.strip(), kind
 
@@ -890,7 +1085,8 @@ def _add_to_playlist(orig: str, folded: str) -> Action | None:
         candidates = [
             p
             for p in preps
-            if body_f[p.end() :].startswith(prefixes) or (prefixes == ("",) and body_f.endswith((" playlist", " list")))
+            if body_f[p.end() :].startswith(prefixes)
+            or (prefixes == ("",) and body_f.endswith((" playlist", " list")))
         ]
         if prefixes == ("",) and len(candidates) != 1:
             return None
@@ -905,13 +1101,20 @@ def _add_to_playlist(orig: str, folded: str) -> Action | None:
     return None
 
 
-
-_DEST_PREFERENCE: tuple[tuple[str, ...], ...] = (("my ", "mi ", "playlist ", "our "), ("the ", "la ", "tu "), ("",))
+_DEST_PREFERENCE: tuple[tuple[str, ...], ...] = (
+    ("my ", "mi ", "playlist ", "our "),
+    ("the ", "la ", "tu "),
+    ("",),
+)
 
 
 def _playlist_action(body_o: str, body_f: str, prep: re.Match[str], pm: re.Match[str]) -> Action | None:
     name_f = pm.group("n").strip()
-    if _RESERVED_PLAYLIST.fullmatch(name_f) or _BAD_PLAYLIST_NAME.fullmatch(name_f) or not any(c.isalnum() for c in name_f):
+    if (
+        _RESERVED_PLAYLIST.fullmatch(name_f)
+        or _BAD_PLAYLIST_NAME.fullmatch(name_f)
+        or not any(c.isalnum() for c in name_f)
+    ):
         return None
     offset = prep.end() + (len(body_f[prep.end() :]) - len(body_f[prep.end() :].lstrip()))
     name_start = pm.start("n")
@@ -924,7 +1127,7 @@ def _playlist_action(body_o: str, body_f: str, prep: re.Match[str], pm: re.Match
     return AddToPlaylist(playlist=name_o, query=query or None)
 
 
-def _playlist_item(orig: str, folded: str) -> str | None | bool:
+def _playlist_item(orig: str, folded: str) -> str | bool | None:
     """The item to add: None for the current track, False when unclear."""
     orig, folded = _trim(orig, folded)
     if folded in _CURRENT_TRACK:
@@ -936,7 +1139,10 @@ def _playlist_item(orig: str, folded: str) -> str | None | bool:
         pre = _TRACK_PREFIX_RE.match(folded)
         if pre and folded[pre.end() :].strip():
             orig, folded = orig[pre.end() :], folded[pre.end() :]
-    if re.search(r"\b(?:this|these|that|album|albums|track|tracks|tune|tunes|song|songs|playlist|artist|singer|band|another|current)\b", folded):
+    if re.search(
+        r"\b(?:this|these|that|album|albums|track|tracks|tune|tunes|song|songs|playlist|artist|singer|band|another|current)\b",
+        folded,
+    ):
         return False
     if re.match(r"(?:a|an|any|some|the)\s", folded) and len(folded.split()) <= 2:
         return False

@@ -9,7 +9,7 @@ from bot.errors import UserFacingError
 from bot.llm.protocols import TrackSuggester, TrackSuggestion
 from bot.spotify.errors import NothingFound, RecommendationsNeedLLM, SpotifyUnavailable
 from bot.spotify.outcome import TrackInfo
-from bot.spotify.resolve import Resolver
+from bot.spotify.resolve import Resolver, fold
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,9 @@ async def resolve_suggestions(
         if result is None:
             log.debug("no catalog match for suggestion %r by %r", suggestion.title, suggestion.artist)
             continue
-        if result.uri not in seen:
-            seen.add(result.uri)
+        same_song = f"{fold(result.name)}|{fold(result.artists[0]) if result.artists else ''}"
+        if result.uri not in seen and same_song not in seen:
+            seen.update((result.uri, same_song))
             tracks.append(result)
     return tracks[:limit]
 

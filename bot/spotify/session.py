@@ -131,6 +131,8 @@ class GuildSession:
 
     async def search(self, query: str, kind: SearchKind = "track", limit: int = 5) -> list[TrackInfo]:
         """Search results for autocomplete. Raises UserFacingError."""
+        if not query.strip():
+            return []
         self._touch()
         await self._api.refresh_token()
         return await self._resolver.search(query, kind, limit)

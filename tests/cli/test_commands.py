@@ -49,7 +49,7 @@ def test_every_command_from_the_issue_is_there(tree: list[dict[str, Any]]) -> No
 
 
 def test_no_duplicate_names_at_any_level(tree: list[dict[str, Any]]) -> None:
-    for _, node in [((), {"options": tree})] + list(walk(tree)):
+    for _, node in [((), {"options": tree}), *list(walk(tree))]:
         children = [o["name"] for o in node.get("options") or []]
         assert len(children) == len(set(children)), children
 

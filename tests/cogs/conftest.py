@@ -60,7 +60,9 @@ def settings(tmp_path: Path, llm: FakeLLMServer) -> Settings:
 
 @pytest.fixture
 async def services(settings: Settings, fake_spotify: FakeSpotify) -> AsyncIterator[Services]:
-    built = await build_services(settings, api_base=fake_spotify.api_base, accounts_base=fake_spotify.accounts_base)
+    built = await build_services(
+        settings, api_base=fake_spotify.api_base, accounts_base=fake_spotify.accounts_base
+    )
     try:
         yield built
     finally:
@@ -76,7 +78,9 @@ async def link(services: Services, fake: FakeSpotify, discord_user_id: int, spot
             spotify_id=spotify_user,
             display_name=spotify_user.title(),
             client_id=CLIENT_ID,
-            token=SpotifyToken(access_token=token, refresh_token="refresh-" + spotify_user, expires_at=time.time() + 3600),
+            token=SpotifyToken(
+                access_token=token, refresh_token="refresh-" + spotify_user, expires_at=time.time() + 3600
+            ),
             linked_at=time.time(),
         )
     )
@@ -196,7 +200,9 @@ class FakeInteraction:
         self.channel_id = 77
         self.locale = locale
         self.permissions = discord.Permissions(manage_guild=manage_guild)
-        self.type = discord.InteractionType.component if component else discord.InteractionType.application_command
+        self.type = (
+            discord.InteractionType.component if component else discord.InteractionType.application_command
+        )
         self.response = FakeResponse(self)
         self.followup = FakeFollowup(self)
         self.sent: list[Sent] = []

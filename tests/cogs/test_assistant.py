@@ -27,7 +27,9 @@ async def dbot(bot: SpotifyBot) -> AsyncIterator[SpotifyBot]:
     state._intents.members = True
     state.member_cache_flags = discord.MemberCacheFlags.from_intents(state._intents)
     dpytest.configure(bot, members=2)
-    dpytest.backend.get_state().loop = asyncio.get_running_loop()  # dpytest leaves it unset: typing() needs it
+    dpytest.backend.get_state().loop = (
+        asyncio.get_running_loop()
+    )  # dpytest leaves it unset: typing() needs it
     yield bot
     await dpytest.empty_queue()
 
@@ -70,10 +72,18 @@ async def link_guild(services: Services, fake: FakeSpotify) -> str:
 
 
 async def test_mention_plays_and_turns_it_up(
-    dbot: SpotifyBot, services: Services, fake_spotify: FakeSpotify, llm: FakeLLMServer, payloads: list[dict[str, Any]]
+    dbot: SpotifyBot,
+    services: Services,
+    fake_spotify: FakeSpotify,
+    llm: FakeLLMServer,
+    payloads: list[dict[str, Any]],
 ) -> None:
     spotify_user = await link_guild(services, fake_spotify)
-    llm.script(answer(plan({"action": "play", "query": "daft punk", "kind": "any"}, {"action": "volume", "delta": 20})))
+    llm.script(
+        answer(
+            plan({"action": "play", "query": "daft punk", "kind": "any"}, {"action": "volume", "delta": 20})
+        )
+    )
     before = fake_spotify.player(spotify_user).volume or 0
     channel = dpytest.get_config().channels[0]
     message = await dpytest.message(f"<@{dbot.user.id}> play daft punk and turn it up", channel=channel)

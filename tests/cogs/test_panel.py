@@ -49,8 +49,10 @@ async def test_nowplaying_shows_the_panel_with_persistent_buttons(
     assert sent.embed is not None and "Get Lucky" in (sent.embed.title or "")
     assert "●" in sent.text and "Volume" in sent.text
     assert sent.view is not None and sent.view.timeout is None
-    assert custom_ids(sent.view) == [f"spb:panel:{op}" for op in
-                                     ("prev", "toggle", "next", "shuffle", "repeat", "voldown", "volup", "like")]
+    assert custom_ids(sent.view) == [
+        f"spb:panel:{op}"
+        for op in ("prev", "toggle", "next", "shuffle", "repeat", "voldown", "volup", "like")
+    ]
 
 
 async def test_buttons_work_from_the_custom_id_and_refresh_the_panel(

@@ -18,7 +18,9 @@ def cog(bot: SpotifyBot) -> Any:
     return found
 
 
-async def test_play_starts_the_track_and_says_so(bot: SpotifyBot, interaction: Any, fake_spotify: FakeSpotify, guild_linked: str) -> None:
+async def test_play_starts_the_track_and_says_so(
+    bot: SpotifyBot, interaction: Any, fake_spotify: FakeSpotify, guild_linked: str
+) -> None:
     inter = interaction()
     playback = cog(bot)
     await playback.play.callback(playback, inter, "Get Lucky Daft Punk")

@@ -34,7 +34,9 @@ async def test_dj_role_set_and_cleared(bot: SpotifyBot, services: Any, interacti
     assert (await services.repo.get_guild_settings(GUILD_ID)).dj_role_id is None
 
 
-async def test_language_setting_switches_replies_to_spanish(bot: SpotifyBot, services: Any, interaction: Any) -> None:
+async def test_language_setting_switches_replies_to_spanish(
+    bot: SpotifyBot, services: Any, interaction: Any
+) -> None:
     inter = interaction(manage_guild=True)
     await settings_cog(bot).language.callback(settings_cog(bot), inter, "es")
     assert inter.last.text == "Hablaré español aquí."
@@ -47,7 +49,9 @@ async def test_language_setting_switches_replies_to_spanish(bot: SpotifyBot, ser
 async def test_controller_and_client_id(bot: SpotifyBot, services: Any, interaction: Any) -> None:
     from tests.cogs.conftest import FakeUser
 
-    await settings_cog(bot).controller.callback(settings_cog(bot), interaction(manage_guild=True), FakeUser(77))
+    await settings_cog(bot).controller.callback(
+        settings_cog(bot), interaction(manage_guild=True), FakeUser(77)
+    )
     assert (await services.repo.get_guild_settings(GUILD_ID)).controller_user_id == 77
     inter = interaction(manage_guild=True)
     await settings_cog(bot).client_id.callback(settings_cog(bot), inter, "f" * 32)

@@ -9,8 +9,13 @@ import pytest
 import requests
 from spotipy.exceptions import SpotifyException
 
+from bot.demo.spotify_server import FakeSpotify
+from bot.nlu import actions as a
 from bot.spotify.client import DEFAULT_RETRY_AFTER_S, BackoffGate, BackoffGates, is_transient, retry_after_s
-from bot.spotify.errors import RateLimited
+from bot.spotify.errors import RateLimited, SpotifyUnavailable
+from bot.spotify.manager import SessionManager
+from bot.storage.sqlite import SqliteRepository
+from tests.spotify.conftest import MapTokens, api_requests, guild_ctx, link
 
 
 class Clock:
@@ -76,13 +81,6 @@ def test_only_5xx_and_network_failures_are_transient() -> None:
 
 
 # ---- over the wire ------------------------------------------------------------------------------------
-
-from bot.demo.spotify_server import FakeSpotify  # noqa: E402
-from bot.nlu import actions as a  # noqa: E402
-from bot.spotify.errors import SpotifyUnavailable  # noqa: E402
-from bot.spotify.manager import SessionManager  # noqa: E402
-from bot.storage.sqlite import SqliteRepository  # noqa: E402
-from tests.spotify.conftest import MapTokens, api_requests, guild_ctx, link  # noqa: E402
 
 
 async def test_429_closes_the_gate_for_every_session_of_the_same_app_only(
