@@ -825,11 +825,18 @@ _RESERVED_PLAYLIST = re.compile(
     r"songs|tracks|playlist|playlists|list|account|profile|cola|biblioteca|favoritos|me gusta|the queue|"
     r"the library|lists|current playlist|this playlist|my|the|our|mi|la|a|an|tu)"
 )
-_CURRENT_TRACK = frozenset(
+
+
+def _words(block: str) -> frozenset[str]:
+    """Phrases from a "|"-separated block, whitespace normalised."""
+    return frozenset(" ".join(item.split()) for item in block.split("|"))
+
+
+_CURRENT_TRACK = _words(
     """this|this song|this track|this tune|it|the song|the track|the current song|the current track|current song|
     current track|this one|that song|that|that track|what s playing|whats playing|what is playing|the song playing|
     the one playing|esta cancion|esta|esto|este tema|la cancion|la cancion actual|lo que suena|esta rola|
-    la cancion que suena|el tema""".replace("\n", " ").split("|")
+    la cancion que suena|el tema"""
 )
 _TRACK_PREFIX_RE = re.compile(
     r"(?:the\s+)?(?:song|track|tune|single|artist|band|singer|name)\s+(?:called\s+|named\s+|titled\s+)?|"
@@ -900,7 +907,7 @@ _BY_STOP = frozenset(
         "the light",
     ]
 )
-_VAGUE_QUERY = frozenset(
+_VAGUE_QUERY = _words(
     """it|this|that|something|anything|music|some music|a song|songs|a track|tracks|more|again|next|previous|
     the next one|el siguiente|la siguiente|algo|musica|una cancion|cualquier cosa|lo que sea|whatever|random|
     la musica|the music|my music|mi musica|something else|otra|otra cosa|another|another one|another song|
@@ -908,7 +915,7 @@ _VAGUE_QUERY = frozenset(
     the radio|radio|songs please|some songs|anything else|more music|more songs|mas musica|mas canciones|
     any song|a random song|random songs|random music|the playlist|a playlist|playlist|my playlist|an album|the album|
     album|a song for me|one song|music please|some tunes|a few songs|everything|todo|nothing|nada|on|a|an|the|
-    any|any music|any song|me|us|el|la|un|una|los|las|mi|my|your|tu|su""".replace("\n", " ").split("|")
+    any|any music|any song|me|us|el|la|un|una|los|las|mi|my|your|tu|su"""
 )
 _VAGUE_HEAD_RE = re.compile(
     r"(?:it|them|esto|eso|this song|that song|this one|that one|esta cancion|whatever|lo que sea|cualquier)(?:\s|$)|"
