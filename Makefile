@@ -20,8 +20,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/python -m bot
 
+# With ../shared beside the checkout (CI), every HTTP exchange of the run is also checked against the API specs.
+WIRE_AUDIT := ../shared/tools/wire_audit
+
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	@if [ -d $(WIRE_AUDIT) ]; then \
+		log=$$(mktemp); \
+		PYTHONPATH=$(WIRE_AUDIT) WIRE_AUDIT_LOG=$$log $(BIN)/python -m pytest && \
+		$(BIN)/python $(WIRE_AUDIT)/check.py $$log ../shared/data; \
+	else \
+		$(BIN)/python -m pytest; \
+	fi
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check bot cogs tests benchmarks

@@ -21,6 +21,9 @@ MAX_INPUT_CHARS = 2000
 
 
 class IntentParser(Protocol):
+    @property
+    def uses_llm(self) -> bool: ...
+
     async def parse(self, text: str, ctx: Context) -> Plan: ...
 
 
@@ -75,7 +78,8 @@ class Assistant:
             return Response(plan, [Outcome(action="none", ok=False, key="error.empty")])
         plan = await self._parser.parse(cleaned, ctx)
         if not plan.actions:
-            return Response(plan, [Outcome(action="none", ok=False, key="error.not_understood")])
+            key = "error.not_understood" if self._parser.uses_llm else "error.not_understood_local"
+            return Response(plan, [Outcome(action="none", ok=False, key=key)])
         outcomes = await self.run_actions(plan.actions, replace(ctx, locale=plan.lang))
         return Response(plan, outcomes)
 

@@ -25,14 +25,10 @@ def progress_bar(progress_ms: int, duration_ms: int, width: int = BAR_WIDTH) -> 
 
 
 def playback_lines(playback: PlaybackInfo, lang: str) -> list[str]:
+    """Progress bar, device and volume under a now-playing message."""
     if playback.track is None:
-        return [t("render.nothing_playing", lang)]
-    track = playback.track
-    state = "▶" if playback.is_playing else "⏸"
-    lines = [f"{state} {track.label}"]
-    if track.album:
-        lines.append(f"   {track.album}")
-    lines.append(f"   {progress_bar(playback.progress_ms, track.duration_ms)}")
+        return []
+    lines = [f"   {progress_bar(playback.progress_ms, playback.track.duration_ms)}"]
     details = []
     if playback.device is not None:
         details.append(t("render.device", lang, name=playback.device.name))
@@ -44,13 +40,8 @@ def playback_lines(playback: PlaybackInfo, lang: str) -> list[str]:
 
 
 def outcome_text(outcome: Outcome, lang: str) -> str:
-    """The message plus whatever data the outcome carries (tracks, devices, playback)."""
+    """The outcome's message (lists are already in it), with a progress bar for now-playing."""
     lines = [outcome.message(lang)]
-    if outcome.ok and outcome.action in {"now_playing", "show_queue"} and outcome.playback is not None:
+    if outcome.ok and outcome.action == "now_playing" and outcome.playback is not None:
         lines.extend(playback_lines(outcome.playback, lang))
-    for index, track in enumerate(outcome.tracks[:20], start=1):
-        lines.append(f"  {index}. {track.label}")
-    for device in outcome.devices:
-        marker = "●" if device.is_active else "○"
-        lines.append(f"  {marker} {device.name} ({device.type})")
     return "\n".join(lines)

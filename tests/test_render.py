@@ -24,6 +24,6 @@ def test_now_playing_text_shows_track_device_and_volume_in_spanish() -> None:
     )
     outcome = Outcome(action="now_playing", ok=True, key="reply.text", params={"text": "Ahora"}, playback=playback)
     text = outcome_text(outcome, "es")
-    assert "Get Lucky — Daft Punk" in text
+    assert "1:00 ━━" in text
     assert "en Salón" in text
     assert "volumen 40%" in text

@@ -52,7 +52,7 @@ async def chat_loop(services: Services, inp: TextIO, out: TextIO) -> None:
             continue
         response = await services.assistant.handle_text(line, ctx)
         for outcome in response.outcomes:
-            print(outcome_text(outcome, response.lang), file=out)
+            print(outcome_text(outcome, response.lang).replace("**", ""), file=out)
         out.flush()
 
 

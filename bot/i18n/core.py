@@ -17,6 +17,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I didn't understand that. Try `play <song>`, `skip`, `volume 50` or `help`.",
         "es": "No lo he entendido. Prueba `pon <canción>`, `siguiente`, `volumen 50` o `ayuda`.",
     },
+    "error.not_understood_local": {
+        "en": (
+            "I didn't understand that. Without an LLM key I only know simple commands like "
+            "`play <song>`, `skip`, `volume 50`; try `help`."
+        ),
+        "es": (
+            "No lo he entendido. Sin clave de LLM solo entiendo comandos sencillos como "
+            "`pon <canción>`, `siguiente`, `volumen 50`; prueba `ayuda`."
+        ),
+    },
     "error.empty": {
         "en": "Tell me what to do, for example `play Daft Punk` or `help`.",
         "es": "Dime qué hacer, por ejemplo `pon Daft Punk` o `ayuda`.",
@@ -52,7 +62,6 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• `recomiéndame algo como Daft Punk`, `añade esta a mi lista Chill`"
         ),
     },
-    "render.nothing_playing": {"en": "Nothing is playing.", "es": "No suena nada."},
     "render.device": {"en": "on {name}", "es": "en {name}"},
     "render.volume": {"en": "volume {level}%", "es": "volumen {level}%"},
     "chat.banner": {
