@@ -169,6 +169,7 @@ class FakeSpotify:
         catalog: Catalog | None = None,
     ) -> None:
         self.latency_s = latency_s
+        self.user_latency_s: dict[str, float] = {}  # per Spotify user id, replaces latency_s for that user
         self.jitter_s = jitter_s
         self.token_ttl_s = token_ttl_s
         self.include_deprecated = include_deprecated
@@ -464,7 +465,9 @@ class FakeSpotify:
         record.user_id = grant.user_id if grant is not None else None
         if self.record_requests:
             self.requests.append(record)
-        delay = self.latency_s + (self._rng.uniform(-self.jitter_s, self.jitter_s) if self.jitter_s else 0.0)
+        delay = self.user_latency_s.get(record.user_id or "", self.latency_s) + (
+            self._rng.uniform(-self.jitter_s, self.jitter_s) if self.jitter_s else 0.0
+        )
         if delay > 0:
             await asyncio.sleep(delay)
         fault = self._take_fault(request.method, request.path)
@@ -965,10 +968,10 @@ class FakeSpotify:
 
     async def _get_queue(self, request: web.Request) -> web.Response:
         p = self._user(request).player
-        current = p.item
-        return web.json_response(
-            {"currently_playing": current, "queue": [self.render_track(u) for u in p.upcoming]}
-        )
+        body: dict[str, object] = {"queue": [self.render_track(u) for u in p.upcoming]}
+        if p.item is not None:  # the spec has no null here: leave the key out when nothing is loaded
+            body["currently_playing"] = p.item
+        return web.json_response(body)
 
     async def _add_queue(self, request: web.Request) -> web.Response:
         user = self._user(request)
