@@ -36,10 +36,11 @@ async def run_concurrent(
 
     tasks = [asyncio.create_task(guild_run(n)) for n in range(guilds)]
     await asyncio.sleep(0)
-    started = time.perf_counter()
+    started, bot_cpu, fakes_cpu = time.perf_counter(), time.process_time(), fakes.cpu_s()
     start_gate.set()
     await asyncio.gather(*tasks)
     wall = time.perf_counter() - started
+    bot_cpu, fakes_cpu = time.process_time() - bot_cpu, fakes.cpu_s() - fakes_cpu
     served = await fakes.drain()
     summary = Summary.of([x * 1000.0 for x in latencies])
     return {
@@ -51,6 +52,9 @@ async def run_concurrent(
         "latency_ms": summary.as_dict(3),
         "failed_share": round(sum(f is not None for f in failures) / len(failures), 3) if failures else None,
         "failures": failure_counts(failures),
+        # CPU busy share of one core during the run: near 1.0 means that process was the bottleneck
+        "bot_cpu_share": round(bot_cpu / wall, 2) if wall else None,
+        "fakes_cpu_share": round(fakes_cpu / wall, 2) if wall else None,
         "llm_requests": len(served.llm),
         "spotify_requests": len(served.spotify),
     }

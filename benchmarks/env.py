@@ -7,6 +7,7 @@ the naive "every message to the LLM" design.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 import logging
@@ -87,6 +88,7 @@ class BenchBot:
     sessions: Any  # bot.spotify.manager.SessionManager
     repo: Any  # bot.storage.sqlite.SqliteRepository
     chain: Any  # bot.llm.chain.LLMChain | None
+    recommender: Any  # bot.llm.recommender.LLMRecommender
 
     async def aclose(self) -> None:
         for closer in (self.sessions.aclose, self.parser.aclose, self._close_chain, self.repo.close):
@@ -125,13 +127,24 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
         for provider in chain.providers:  # the one-off model-list check is start-up work, not a command's
             with contextlib.suppress(Exception):
                 await provider.wait_for_model_check()
-    return BenchBot(settings, assistant, parser, sessions, repo, chain)
+    return BenchBot(settings, assistant, parser, sessions, repo, chain, recommender)
 
 
 async def link_guilds(bot: BenchBot, guilds: int) -> None:
     """Guild GUILD_BASE+n is controlled by user CONTROLLER_BASE+n."""
     for n in range(guilds):
         await bot.repo.update_guild_settings(GUILD_BASE + n, controller_user_id=CONTROLLER_BASE + n)
+
+
+async def start_playback(bot: BenchBot, guilds: int, *, concurrency: int = 50) -> None:
+    """Set-up, not measured: each guild's player starts a track, as a guild in use would have."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(n: int) -> None:
+        async with gate:
+            await bot.assistant.handle_text("play get lucky by daft punk", guild_context(n, "en"))
+
+    await asyncio.gather(*(one(n) for n in range(guilds)))
 
 
 def guild_context(n: int, lang: str) -> Context:

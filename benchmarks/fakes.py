@@ -81,6 +81,15 @@ class FakesProcess:
             raise RuntimeError(answer["error"])
         return answer
 
+    def cpu_s(self) -> float:
+        """CPU seconds the fakes process has used so far (user + system)."""
+        import psutil
+
+        if self._proc is None:
+            return 0.0
+        times = psutil.Process(self._proc.pid).cpu_times()
+        return float(times.user + times.system)
+
     async def add_users(self, user_ids: list[int]) -> dict[int, str]:
         answer = await self.call(op="add_users", ids=user_ids)
         return {int(k): v for k, v in answer["tokens"].items()}

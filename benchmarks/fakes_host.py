@@ -21,6 +21,9 @@ from aiohttp import web
 
 from bot.llm.providers import OutputFormat
 from bot.nlu.prompt import estimate_format_tokens, estimate_messages_tokens
+from bot.nlu.actions import action_dump
+from bot.nlu.plan import Context
+from bot.nlu.rules import parse_local
 from tests.fakes import llm_server as fake_llm
 
 
@@ -75,6 +78,30 @@ def _llm_record(body: Any, provider: str, status: int, fake_s: float) -> dict[st
     }
 
 
+def _user_payload(request: dict[str, Any]) -> dict[str, Any]:
+    """The JSON object the bot puts in its (first) user message, or {}."""
+    for message in request.get("messages") or []:
+        if isinstance(message, dict) and message.get("role") == "user":
+            try:
+                data = json.loads(str(message.get("content", "")))
+            except ValueError:
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def rules_like_answer(request: dict[str, Any]) -> str:
+    """The fake model understands commands exactly as well as the local rules (a fair naive-design baseline)."""
+    payload = _user_payload(request)
+    text = payload.get("text")
+    if "request" not in payload and isinstance(text, str):
+        lang = "es" if payload.get("lang") == "Spanish" else "en"
+        plan = parse_local(text, Context(user_id=0, locale=lang))
+        if plan is not None and plan.actions:
+            return json.dumps({"actions": [action_dump(a) for a in plan.actions]})
+    return fake_llm.default_answer(request)
+
+
 _STEPS = {
     "server_error": lambda cmd: fake_llm.server_error(int(cmd.get("status", 503))),
     "rate_limited": lambda cmd: fake_llm.rate_limited(cmd.get("retry_after", 1)),
@@ -92,6 +119,11 @@ class Host:
             remaining_tokens=10_000_000_000,
         )
         self.spotify: Any = None
+        self._answer_like_rules()
+
+    def _answer_like_rules(self) -> None:
+        """Unscripted requests get `rules_like_answer`; scripted faults are queued before it."""
+        self.llm.script(fake_llm.answer(rules_like_answer), times=None)
 
     async def start(self) -> dict[str, Any]:
         await self.llm.start()
@@ -123,10 +155,13 @@ class Host:
             return {"llm": llm, "spotify": spotify}
         if op == "script":
             step = _STEPS[cmd["kind"]](cmd)
+            self.llm.clear_script()
             self.llm.script(step, provider=cmd.get("provider"), times=cmd.get("times"))
+            self._answer_like_rules()
             return {"ok": True}
         if op == "clear_script":
             self.llm.clear_script()
+            self._answer_like_rules()
             return {"ok": True}
         if op == "stop":
             return {"ok": True}

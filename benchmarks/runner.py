@@ -17,7 +17,7 @@ from typing import Any
 
 from benchmarks.concurrency import run_concurrent
 from benchmarks.end_to_end import Sample, naive_comparison, path_figures, run_sequential
-from benchmarks.env import BenchBot, bench_settings, build_bot, controller_ids, link_guilds
+from benchmarks.env import BenchBot, bench_settings, build_bot, controller_ids, link_guilds, start_playback
 from benchmarks.fakes import REPO_ROOT, FakesProcess, Latencies
 from benchmarks.fallback import run_fallback
 from benchmarks.local_parser import measure_local_parser
@@ -45,7 +45,8 @@ class BenchConfig:
 
     @classmethod
     def quick(cls, **overrides: Any) -> BenchConfig:
-        return replace(cls(e2e_commands=80, warmup_commands=10, fallback_trials=2), **overrides)
+        base = cls(e2e_commands=50, warmup_commands=10, fallback_trials=1, memory_guilds=1000, memory_parses=3000)
+        return replace(base, **overrides)
 
     @classmethod
     def tiny(cls, **overrides: Any) -> BenchConfig:
@@ -91,6 +92,8 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
             async def make_bot(data_dir: Path, *, local_rules: bool = True, guilds: int = 2) -> BenchBot:
                 bot = await build_bot(bench_settings(data_dir, fakes.urls, **overrides), tokens, local_rules=local_rules)
                 await link_guilds(bot, guilds)
+                await start_playback(bot, guilds)
+                await fakes.drain()
                 return bot
 
             progress(f"end to end ({len(measured)} commands, local rules first)")
@@ -99,6 +102,7 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
                 await run_sequential(bot, fakes, warmup, guild=0)
                 ours, ours_llm = await run_sequential(bot, fakes, measured, guild=0)
                 figures["end_to_end"] = path_figures(ours)
+                ours_llm += await recommendation_requests(bot, fakes)
 
                 progress(f"concurrency ({config.guilds} guilds × {config.commands_per_guild} commands)")
                 burst = typical_mix(config.guilds * config.commands_per_guild, seed=23)
@@ -132,6 +136,17 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
     figures["memory"] = await measure_memory(config)
     figures["targets"] = evaluate_targets(figures)
     return figures
+
+
+RECOMMEND_PROMPTS = (("upbeat 80s synth-pop for a road trip", "en"), ("algo tranquilo para estudiar", "es"))
+
+
+async def recommendation_requests(bot: BenchBot, fakes: FakesProcess) -> list[dict[str, Any]]:
+    """What a recommendation request looks like on the wire (the suggester the sessions use)."""
+    await fakes.drain()
+    for prompt, lang in RECOMMEND_PROMPTS:
+        await bot.recommender.suggest_tracks(prompt, 5, lang)
+    return (await fakes.drain()).llm
 
 
 def prompt_token_figures(records: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -21,7 +21,9 @@ def build_arg_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     run.add_argument("--sync", action="store_true", help="sync slash commands with Discord on start")
     chat = sub.add_parser("chat", help="talk to the bot in the terminal (demo player unless --spotify)")
-    chat.add_argument("--spotify", action="store_true", help="link a real Spotify account through the browser")
+    chat.add_argument(
+        "--spotify", action="store_true", help="link a real Spotify account through the browser"
+    )
     parse = sub.add_parser("parse", help="print the intent of each utterance as JSON lines")
     parse.add_argument("--offline", action="store_true", help="local parser only, no network")
     parse.add_argument("texts", nargs="*", help="utterances (default: one per line from stdin)")

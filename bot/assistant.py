@@ -58,9 +58,7 @@ class Response:
 
 def clean_text(text: str) -> str:
     """Drop control characters, fold whitespace, trim to MAX_INPUT_CHARS."""
-    kept = "".join(
-        ch if unicodedata.category(ch)[0] != "C" else " " for ch in text[: MAX_INPUT_CHARS * 2]
-    )
+    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text[: MAX_INPUT_CHARS * 2])
     return " ".join(kept.split())[:MAX_INPUT_CHARS]
 
 
@@ -77,6 +75,8 @@ class Assistant:
             plan = Plan(lang=ctx.locale)
             return Response(plan, [Outcome(action="none", ok=False, key="error.empty")])
         plan = await self._parser.parse(cleaned, ctx)
+        if ctx.lang_locked and plan.lang != ctx.locale:
+            plan = plan.model_copy(update={"lang": ctx.locale})
         if not plan.actions:
             key = "error.not_understood" if self._parser.uses_llm else "error.not_understood_local"
             return Response(plan, [Outcome(action="none", ok=False, key=key)])

@@ -152,6 +152,7 @@ async def message_context(bot: discord.Client, message: discord.Message) -> Cont
         locale=lang,
         is_dm=False,
         can_control=can_control(settings.dj_role_id, role_ids, manage),
+        lang_locked=settings.language in ("en", "es"),
     )
 
 

@@ -81,3 +81,10 @@ async def test_empty_input_asks_for_a_command(services: Services, text: str) -> 
 async def test_vague_text_without_llm_says_only_simple_commands_work(services: Services) -> None:
     response = await services.assistant.handle_text("what do you think about jazz?", dm("en"))
     assert "Without an LLM key" in response.messages()[0]
+
+
+async def test_a_guild_language_setting_wins_over_the_texts_language(services: Services) -> None:
+    ctx = Context(user_id=7, is_dm=True, locale="es", lang_locked=True)
+    response = await services.assistant.handle_text("volume 20", ctx)
+    assert response.lang == "es"
+    assert "volumen" in response.messages()[0].lower()

@@ -22,7 +22,9 @@ def test_now_playing_text_shows_track_device_and_volume_in_spanish() -> None:
     playback = PlaybackInfo(
         track=track, is_playing=True, progress_ms=60_000, device=DeviceInfo("d", "Salón"), volume=40
     )
-    outcome = Outcome(action="now_playing", ok=True, key="reply.text", params={"text": "Ahora"}, playback=playback)
+    outcome = Outcome(
+        action="now_playing", ok=True, key="reply.text", params={"text": "Ahora"}, playback=playback
+    )
     text = outcome_text(outcome, "es")
     assert "1:00 ━━" in text
     assert "en Salón" in text

@@ -23,6 +23,9 @@ class Context:
     is_dm: bool = False
     can_control: bool = True
     current_track: str | None = None  # "Title — Artist", given to the LLM when known
+    lang_locked: bool = (
+        False  # True when a guild setting fixes the language: replies ignore the text's language
+    )
 
     @property
     def session_key(self) -> str:
