@@ -25,7 +25,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     defaults = Latencies()
     p.add_argument("--groq-ms", type=float, default=defaults.groq_latency_s * 1000, help="fake Groq latency")
     p.add_argument("--openrouter-ms", type=float, default=defaults.openrouter_latency_s * 1000)
-    p.add_argument("--llm-jitter-ms", type=float, default=defaults.llm_jitter_s * 1000, help="uniform 0..jitter added")
+    p.add_argument(
+        "--llm-jitter-ms", type=float, default=defaults.llm_jitter_s * 1000, help="uniform 0..jitter added"
+    )
     p.add_argument("--spotify-ms", type=float, default=defaults.spotify_latency_s * 1000)
     p.add_argument("--spotify-jitter-ms", type=float, default=defaults.spotify_jitter_s * 1000)
     p.add_argument("--seed", type=int, default=defaults.seed)

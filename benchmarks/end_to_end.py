@@ -32,7 +32,7 @@ class Sample:
 
     @property
     def path(self) -> str:
-        """"fast" when no LLM request was made, else "llm"."""
+        """ "fast" when no LLM request was made, else "llm"."""
         return "llm" if self.llm_requests else "fast"
 
     @property

@@ -76,7 +76,9 @@ def make_parser(settings: Settings, chain: Any, *, local_rules: bool) -> IntentP
     params = inspect.signature(IntentParser.__init__).parameters
     for flag in ("local_rules", "use_rules", "rules"):
         if flag in params:
-            return IntentParser(chain, temperature=settings.temperature_command, owns_chain=False, **{flag: False})
+            return IntentParser(
+                chain, temperature=settings.temperature_command, owns_chain=False, **{flag: False}
+            )
     return RulesOffParser(chain, temperature=settings.temperature_command, owns_chain=False)
 
 

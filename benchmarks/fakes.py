@@ -98,7 +98,9 @@ class FakesProcess:
         answer = await self.call(op="drain")
         return Served(llm=answer["llm"], spotify=answer["spotify"])
 
-    async def script(self, kind: str, *, provider: str | None = None, times: int | None = None, **extra: Any) -> None:
+    async def script(
+        self, kind: str, *, provider: str | None = None, times: int | None = None, **extra: Any
+    ) -> None:
         await self.call(op="script", kind=kind, provider=provider, times=times, **extra)
 
     async def clear_script(self) -> None:

@@ -20,9 +20,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.llm.providers import OutputFormat
-from bot.nlu.prompt import estimate_format_tokens, estimate_messages_tokens
 from bot.nlu.actions import action_dump
 from bot.nlu.plan import Context
+from bot.nlu.prompt import estimate_format_tokens, estimate_messages_tokens
 from bot.nlu.rules import parse_local
 from tests.fakes import llm_server as fake_llm
 
@@ -95,8 +95,8 @@ def rules_like_answer(request: dict[str, Any]) -> str:
     payload = _user_payload(request)
     text = payload.get("text")
     if "request" not in payload and isinstance(text, str):
-        lang = "es" if payload.get("lang") == "Spanish" else "en"
-        plan = parse_local(text, Context(user_id=0, locale=lang))
+        ctx = Context(user_id=0, locale="es" if payload.get("lang") == "Spanish" else "en")
+        plan = parse_local(text, ctx)
         if plan is not None and plan.actions:
             return json.dumps({"actions": [action_dump(a) for a in plan.actions]})
     return fake_llm.default_answer(request)

@@ -47,7 +47,9 @@ async def probe(guilds: int, parses: int, concurrency: int) -> dict[str, Any]:
 
                 async def one_command(n: int) -> None:
                     async with gate:
-                        await bot.assistant.handle_text("pause" if n % 2 else "volume 40", guild_context(n, "en"))
+                        await bot.assistant.handle_text(
+                            "pause" if n % 2 else "volume 40", guild_context(n, "en")
+                        )
 
                 await asyncio.gather(*(one_command(n) for n in range(guilds)))
                 sessions = bot.sessions.session_count
@@ -80,7 +82,9 @@ def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     args = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     result = asyncio.run(
-        probe(int(args.get("guilds", 1000)), int(args.get("parses", 10_000)), int(args.get("concurrency", 50)))
+        probe(
+            int(args.get("guilds", 1000)), int(args.get("parses", 10_000)), int(args.get("concurrency", 50))
+        )
     )
     print(json.dumps(result))
 

@@ -34,9 +34,17 @@ TARGETS: tuple[Target, ...] = (
     Target("fast-path overhead p99", ("end_to_end", "fast_path", "overhead_ms", "p99"), 5.0, "ms"),
     Target("LLM-path overhead p99", ("end_to_end", "llm_path", "overhead_ms", "p99"), 10.0, "ms"),
     Target("concurrency p99 ÷ single p99", ("concurrency", "p99_over_single"), 1.5, "×"),
-    Target("prompt tokens, one-line command", ("prompt_tokens", "one_line_command", "messages_p99"), 500, "tokens"),
     Target(
-        "prompt + strict schema, one-line command", ("prompt_tokens", "one_line_command", "total_p99"), 500, "tokens"
+        "prompt tokens, one-line command",
+        ("prompt_tokens", "one_line_command", "messages_p99"),
+        500,
+        "tokens",
+    ),
+    Target(
+        "prompt + strict schema, one-line command",
+        ("prompt_tokens", "one_line_command", "total_p99"),
+        500,
+        "tokens",
     ),
     Target("peak RSS", ("memory", "peak_rss_mb"), 150, "MB"),
 )
@@ -97,7 +105,11 @@ def render_table(figures: Mapping[str, Any]) -> str:
     lp = figures.get("local_parser", {})
     section(f"1. Local parser ({_f(lp.get('utterances'))} utterances)")
     us = lp.get("us", {})
-    row("µs per utterance p50 / p99", f"{_f(us.get('p50'))} / {_f(us.get('p99'))} µs", _verdict(targets, "local parse p99"))
+    row(
+        "µs per utterance p50 / p99",
+        f"{_f(us.get('p50'))} / {_f(us.get('p99'))} µs",
+        _verdict(targets, "local parse p99"),
+    )
     row("answered locally", f"{_f(100 * lp.get('answered_locally', 0.0))} %")
 
     e2e = figures.get("end_to_end", {})
@@ -110,15 +122,25 @@ def render_table(figures: Mapping[str, Any]) -> str:
         lat, ovh = part.get("latency_ms", {}), part.get("overhead_ms", {})
         row(f"{label}: commands", _f(part.get("commands")))
         row(f"{label}: latency p50 / p99", f"{_f(lat.get('p50'))} / {_f(lat.get('p99'))} ms")
-        row(f"{label}: overhead p50 / p99", f"{_f(ovh.get('p50'), 2)} / {_f(ovh.get('p99'), 2)} ms", _verdict(targets, target))
+        row(
+            f"{label}: overhead p50 / p99",
+            f"{_f(ovh.get('p50'), 2)} / {_f(ovh.get('p99'), 2)} ms",
+            _verdict(targets, target),
+        )
 
     conc = figures.get("concurrency", {})
-    section(f"3. Concurrency ({_f(conc.get('guilds'))} guilds × {_f(conc.get('commands_per_guild'))} commands)")
+    section(
+        f"3. Concurrency ({_f(conc.get('guilds'))} guilds × {_f(conc.get('commands_per_guild'))} commands)"
+    )
     clat = conc.get("latency_ms", {})
     row("throughput", f"{_f(conc.get('throughput_per_s'))} commands/s")
     row("latency p50 / p99", f"{_f(clat.get('p50'))} / {_f(clat.get('p99'))} ms")
     row("single-command p99 (sequential)", f"{_f(conc.get('single_p99_ms'))} ms")
-    row("p99 ÷ single p99", f"{_f(conc.get('p99_over_single'), 2)}", _verdict(targets, "concurrency p99 ÷ single p99"))
+    row(
+        "p99 ÷ single p99",
+        f"{_f(conc.get('p99_over_single'), 2)}",
+        _verdict(targets, "concurrency p99 ÷ single p99"),
+    )
 
     fb = figures.get("fallback", {})
     section("4. Fallback (time to an answer, LLM-parsed command)")
@@ -136,18 +158,28 @@ def render_table(figures: Mapping[str, Any]) -> str:
     pt = figures.get("prompt_tokens", {})
     section("5. LLM request size (estimated prompt tokens)")
     cmd, rec = pt.get("one_line_command", {}), pt.get("recommendation", {})
-    row("one-line command: messages (p99)", _f(cmd.get("messages_p99")), _verdict(targets, "prompt tokens, one-line command"))
+    row(
+        "one-line command: messages (p99)",
+        _f(cmd.get("messages_p99")),
+        _verdict(targets, "prompt tokens, one-line command"),
+    )
     row(
         "one-line command: + strict schema (upper bound)",
         _f(cmd.get("total_p99")),
         _verdict(targets, "prompt + strict schema, one-line command"),
     )
-    row("recommendation: messages / + schema (p99)", f"{_f(rec.get('messages_p99'))} / {_f(rec.get('total_p99'))}")
+    row(
+        "recommendation: messages / + schema (p99)",
+        f"{_f(rec.get('messages_p99'))} / {_f(rec.get('total_p99'))}",
+    )
 
     mem = figures.get("memory", {})
     section(f"6. Memory ({_f(mem.get('guild_sessions'))} guild sessions, {_f(mem.get('parses'))} parses)")
     row("peak RSS", f"{_f(mem.get('peak_rss_mb'))} MB", _verdict(targets, "peak RSS"))
-    row("RSS after imports / start", f"{_f(mem.get('rss_after_imports_mb'))} / {_f(mem.get('rss_after_start_mb'))} MB")
+    row(
+        "RSS after imports / start",
+        f"{_f(mem.get('rss_after_imports_mb'))} / {_f(mem.get('rss_after_start_mb'))} MB",
+    )
 
     nd = figures.get("naive_design", {})
     ours, naive = nd.get("local_rules_first", {}), nd.get("llm_only", {})

@@ -45,7 +45,9 @@ class BenchConfig:
 
     @classmethod
     def quick(cls, **overrides: Any) -> BenchConfig:
-        base = cls(e2e_commands=50, warmup_commands=10, fallback_trials=1, memory_guilds=1000, memory_parses=3000)
+        base = cls(
+            e2e_commands=50, warmup_commands=10, fallback_trials=1, memory_guilds=1000, memory_parses=3000
+        )
         return replace(base, **overrides)
 
     @classmethod
@@ -90,7 +92,9 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
             tokens = await fakes.add_users(controller_ids(max(config.guilds, 2)))
 
             async def make_bot(data_dir: Path, *, local_rules: bool = True, guilds: int = 2) -> BenchBot:
-                bot = await build_bot(bench_settings(data_dir, fakes.urls, **overrides), tokens, local_rules=local_rules)
+                bot = await build_bot(
+                    bench_settings(data_dir, fakes.urls, **overrides), tokens, local_rules=local_rules
+                )
                 await link_guilds(bot, guilds)
                 await start_playback(bot, guilds)
                 await fakes.drain()

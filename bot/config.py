@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     openrouter_title: str = "Spotify Discord Bot"
     llm_deadline_s: float = 2.5
     llm_request_timeout_s: float = 2.0
+    llm_strict_command_schema: bool = False
     temperature_command: float = 0.7
     temperature_recommend: float = 0.9
 

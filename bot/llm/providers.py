@@ -46,6 +46,7 @@ class OutputFormat:
 
     name: str
     schema: Mapping[str, object]
+    strict: bool = True  # False: always `json_object` (the schema is not sent, so it costs no prompt tokens)
 
 
 def supports_strict_schema(model: str) -> bool:
@@ -182,7 +183,7 @@ class ChatProvider:
         self, model: str, messages: Sequence[Message], fmt: OutputFormat, temperature: float, max_tokens: int
     ) -> dict[str, Any]:
         response_format: dict[str, object]
-        if supports_strict_schema(model):
+        if fmt.strict and supports_strict_schema(model):
             response_format = {
                 "type": "json_schema",
                 "json_schema": {"name": fmt.name, "schema": dict(fmt.schema), "strict": True},

@@ -13,7 +13,12 @@ from bot.llm.recommender import LLMRecommender
 from bot.nlu.actions import ACTION_LIST_ADAPTER, Action
 from bot.nlu.lang import detect_lang
 from bot.nlu.plan import Context, Lang, Plan
-from bot.nlu.prompt import COMMAND_FORMAT, command_messages, estimate_messages_tokens
+from bot.nlu.prompt import (
+    COMMAND_FORMAT,
+    COMMAND_FORMAT_STRICT,
+    command_messages,
+    estimate_messages_tokens,
+)
 from bot.nlu.rules import parse_local
 
 log = logging.getLogger(__name__)
@@ -64,8 +69,13 @@ class IntentParser:
         temperature: float = 0.7,
         recommend_temperature: float = 0.9,
         owns_chain: bool = True,
+        strict_schema: bool = False,
+        use_local_rules: bool = True,
     ) -> None:
+        """`use_local_rules=False` sends every message to the LLM (the naive design, for benchmarks)."""
         self._chain = chain if chain is not None and chain.enabled else None
+        self._format = COMMAND_FORMAT_STRICT if strict_schema else COMMAND_FORMAT
+        self._use_local_rules = use_local_rules
         self._temperature = temperature
         self._recommend_temperature = recommend_temperature
         self._owns_chain = owns_chain
@@ -124,7 +134,7 @@ class IntentParser:
         return await self._chain.run(
             messages,
             actions_from_json,
-            COMMAND_FORMAT,
+            self._format,
             temperature=self._temperature,
             max_tokens=COMMAND_MAX_TOKENS,
             token_estimate=estimate_messages_tokens(messages),
@@ -138,8 +148,9 @@ class IntentParser:
             log.exception("language detection failed")
             return default
 
-    @staticmethod
-    def _local(text: str, ctx: Context) -> Plan | None:
+    def _local(self, text: str, ctx: Context) -> Plan | None:
+        if not self._use_local_rules:
+            return None
         try:
             return parse_local(text, ctx)
         except Exception:
@@ -159,4 +170,5 @@ def build_intent_parser(settings: Settings, chain: LLMChain | None = None) -> In
         temperature=settings.temperature_command,
         recommend_temperature=settings.temperature_recommend,
         owns_chain=owns,
+        strict_schema=settings.llm_strict_command_schema,
     )

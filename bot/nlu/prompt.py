@@ -97,7 +97,11 @@ def _tracks_schema() -> dict[str, object]:
     }
 
 
-COMMAND_FORMAT = OutputFormat("music_actions", _command_schema())
+# Commands go out as `json_object` by default: gpt-oss renders a strict schema into its prompt, and this one
+# (~880 tokens) would triple the request size of a one-line command. pydantic validates the answer either way,
+# with one repair request. `COMMAND_FORMAT_STRICT` is used when Settings.llm_strict_command_schema is on.
+COMMAND_FORMAT = OutputFormat("music_actions", _command_schema(), strict=False)
+COMMAND_FORMAT_STRICT = OutputFormat("music_actions", _command_schema(), strict=True)
 TRACKS_FORMAT = OutputFormat("track_suggestions", _tracks_schema())
 
 
@@ -152,7 +156,7 @@ def estimate_format_tokens(fmt: OutputFormat) -> int:
 def command_prompt_tokens(text: str = "skip this song", *, with_schema: bool = False) -> int:
     """Estimated prompt tokens for a one-line command (optionally plus the strict schema)."""
     tokens = estimate_messages_tokens(command_messages(text, Context(user_id=0), "en"))
-    return tokens + (estimate_format_tokens(COMMAND_FORMAT) if with_schema else 0)
+    return tokens + (estimate_format_tokens(COMMAND_FORMAT_STRICT) if with_schema else 0)
 
 
 def recommend_prompt_tokens(

@@ -43,7 +43,15 @@ def test_every_target_has_a_value_and_a_verdict(figures: dict[str, Any]) -> None
         assert target["value"] is not None, target["name"]
         assert target["result"] in ("PASS", "FAIL")
     table = render_table(figures)
-    for section in ("1. Local parser", "2. End-to-end", "3. Concurrency", "4. Fallback", "5. LLM request size", "6. Memory", "7. Local rules first"):
+    for section in (
+        "1. Local parser",
+        "2. End-to-end",
+        "3. Concurrency",
+        "4. Fallback",
+        "5. LLM request size",
+        "6. Memory",
+        "7. Local rules first",
+    ):
         assert section in table
 
 
@@ -56,7 +64,9 @@ def test_generated_utterances_mix_languages_and_categories() -> None:
 
 
 def test_cli_flags_set_latencies_and_quick_sizes() -> None:
-    config = config_from_args(parse_args(["--quick", "--groq-ms", "50", "--spotify-ms", "10", "--guilds", "7"]))
+    config = config_from_args(
+        parse_args(["--quick", "--groq-ms", "50", "--spotify-ms", "10", "--guilds", "7"])
+    )
     assert config.latencies.groq_latency_s == pytest.approx(0.05)
     assert config.latencies.spotify_latency_s == pytest.approx(0.01)
     assert config.guilds == 7

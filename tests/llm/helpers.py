@@ -8,6 +8,7 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.llm.chain import ChainResult, LLMChain
+from bot.llm.providers import OutputFormat
 from bot.nlu.actions import Action
 from bot.nlu.parser import COMMAND_MAX_TOKENS, actions_from_json
 from bot.nlu.plan import Context
@@ -29,13 +30,13 @@ def settings_for(
 
 
 async def run_command(
-    chain: LLMChain, text: str, temperature: float = 0.7
+    chain: LLMChain, text: str, temperature: float = 0.7, fmt: OutputFormat = COMMAND_FORMAT
 ) -> ChainResult[list[Action]] | None:
     messages = command_messages(text, Context(user_id=1), "en")
     return await chain.run(
         messages,
         actions_from_json,
-        COMMAND_FORMAT,
+        fmt,
         temperature=temperature,
         max_tokens=COMMAND_MAX_TOKENS,
         token_estimate=estimate_messages_tokens(messages),

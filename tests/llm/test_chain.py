@@ -12,6 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.llm.chain import LLMChain, build_chain
 from bot.nlu.actions import Pause, Play, Volume
+from bot.nlu.prompt import COMMAND_FORMAT_STRICT
 from tests.fakes.llm_server import (
     FakeLLMServer,
     answer,
@@ -60,10 +61,20 @@ async def test_happy_path_groq_first_model(llm_server: FakeLLMServer, make_chain
     assert sent.path == "/openai/v1/chat/completions"
     assert sent.headers["Authorization"] == "Bearer gsk_test_key"
     assert sent.json["temperature"] == 0.7
-    assert sent.json["response_format"]["type"] == "json_schema"
-    assert sent.json["response_format"]["json_schema"]["strict"] is True
+    assert sent.json["response_format"] == {"type": "json_object"}
     user = sent.json["messages"][-1]
     assert user["role"] == "user" and json.loads(user["content"])["text"] == "put on get lucky please"
+
+
+async def test_strict_schema_is_sent_to_gpt_oss_when_asked(
+    llm_server: FakeLLMServer, make_chain: ChainFactory
+) -> None:
+    llm_server.script(answer(PLAY))
+    result = await run_command(make_chain(), "put on get lucky please", fmt=COMMAND_FORMAT_STRICT)
+    assert result is not None and result.value == [Play(query="get lucky daft punk", kind="track")]
+    [sent] = llm_server.requests
+    assert sent.json["response_format"]["type"] == "json_schema"
+    assert sent.json["response_format"]["json_schema"]["strict"] is True
 
 
 async def test_429_retry_after_is_honoured_within_deadline(
