@@ -88,3 +88,11 @@ async def test_a_guild_language_setting_wins_over_the_texts_language(services: S
     response = await services.assistant.handle_text("volume 20", ctx)
     assert response.lang == "es"
     assert "volumen" in response.messages()[0].lower()
+
+
+async def test_a_genre_request_plays_a_matching_playlist(services: Services) -> None:
+    response = await services.assistant.handle_text("play some jazz", dm())
+    state = player(services).player(DEMO_USER)
+    assert response.ok, response.messages()
+    assert state.is_playing
+    assert state.context_uri is not None and state.context_uri.startswith("spotify:playlist:")

@@ -1009,6 +1009,30 @@ def _query_ok(folded: str) -> bool:
     return not (_REFUSE_RE.search(q) or _SERVICE_ANY_RE.search(q) or _YEAR_RE.search(q))
 
 
+_DEVICE_HEAD_RE = re.compile(r"(?:on|in|at|en|a|al)\s+(?:the|my|la|el|mi)\b|(?:on|en)\s")
+_GENRES = frozenset(
+    """jazz blues rock pop metal heavy metal hard rock punk funk soul disco house techno trance edm dubstep
+    reggae reggaeton reguetón reggaeton salsa bachata merengue cumbia tango flamenco bossa nova samba
+    classical clasica musica clasica hip hop hip-hop rap trap r&b rnb country folk indie indie rock
+    alternative grunge gospel lo-fi lofi ambient electronic electronica latin latino k-pop kpop j-pop
+    opera swing bolero boleros ranchera rancheras mariachi corridos banda norteño norteno vallenato
+    ska emo synthwave synthpop new wave drum and bass""".replace("\n", " ").split(" ")
+) | frozenset(
+    {
+        "heavy metal",
+        "hard rock",
+        "bossa nova",
+        "hip hop",
+        "indie rock",
+        "new wave",
+        "musica clasica",
+        "drum and bass",
+        "k pop",
+        "lo fi",
+    }
+)
+
+
 def _music_query(orig: str, folded: str) -> tuple[str, str] | None:
     """(query, kind) for what the user wants to hear, or None when vague or unclear."""
     orig, folded = _trim(orig, folded)
@@ -1078,6 +1102,10 @@ def _music_query(orig: str, folded: str) -> tuple[str, str] | None:
     orig, folded = _trim(orig, folded)
     if not _query_ok(folded) or len(orig) > 200 or re.search(rf"\b{_PL}\b", folded):
         return None
+    if _DEVICE_HEAD_RE.match(folded):
+        return None  # "play on my kitchen speaker": a device, not something to search
+    if kind in ("any", "artist") and folded.strip() in _GENRES:
+        kind = "genre"  # "play some jazz", "pon algo de salsa"
     return orig.strip(), kind
 
 

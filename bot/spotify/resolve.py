@@ -226,6 +226,8 @@ class Resolver:
             found = await self._genre(query)
         else:
             found = await self._any(query)
+        if found is None and kind == "artist":
+            found = await self._any(query)  # the parser's guess of "artist" may be a title
         if found is None:
             raise NothingFound(query=query)
         return found
