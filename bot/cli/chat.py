@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import webbrowser
 from typing import TextIO
 
@@ -23,9 +24,46 @@ CHAT_USER_ID = 1  # the terminal's single user; sessions act on "user:1"
 LINK_WAIT_S = 300.0
 
 
+def _resolve(future: asyncio.Future[str], line: str) -> None:
+    if not future.done():
+        future.set_result(line)
+
+
+class LineReader:
+    """Reads stdin lines on a daemon thread, one at a time; a line read while waiting is kept, not lost."""
+
+    def __init__(self, inp: TextIO) -> None:
+        self._inp = inp
+        self._pending: asyncio.Future[str] | None = None
+
+    def pending(self) -> asyncio.Future[str]:
+        """The next line, as a future (started on first call)."""
+        if self._pending is None:
+            loop = asyncio.get_running_loop()
+            future: asyncio.Future[str] = loop.create_future()
+
+            def read() -> None:
+                try:
+                    line = self._inp.readline()
+                except (OSError, ValueError):
+                    line = ""
+                loop.call_soon_threadsafe(_resolve, future, line)
+
+            threading.Thread(target=read, name="chat-stdin", daemon=True).start()
+            self._pending = future
+        return self._pending
+
+    async def readline(self) -> str:
+        """The next line; '' at end of input."""
+        line = await self.pending()
+        self._pending = None
+        return line
+
+
 async def run_chat(settings: Settings, inp: TextIO, out: TextIO, *, use_spotify: bool = False) -> int:
     lang = settings.default_language
-    services = await (_real_services(settings, inp, out) if use_spotify else _demo_services(settings))
+    reader = LineReader(inp)
+    services = await (_real_services(settings, reader, out) if use_spotify else _demo_services(settings))
     if services is None:
         return 1
     try:
@@ -35,17 +73,17 @@ async def run_chat(settings: Settings, inp: TextIO, out: TextIO, *, use_spotify:
         if not settings.has_llm:
             print(t("llm.local_only", lang), file=out)
         out.flush()
-        await chat_loop(services, inp, out)
+        await chat_loop(services, reader, out)
     finally:
         await services.aclose()
     return 0
 
 
-async def chat_loop(services: Services, inp: TextIO, out: TextIO) -> None:
+async def chat_loop(services: Services, reader: LineReader, out: TextIO) -> None:
     """One reply block per input line, until end of input."""
     ctx = Context(user_id=CHAT_USER_ID, locale=services.settings.default_language, is_dm=True)
     while True:
-        line = await asyncio.to_thread(inp.readline)
+        line = await reader.readline()
         if not line:
             break
         if not line.strip():
@@ -63,7 +101,7 @@ async def _demo_services(settings: Settings) -> Services:
     return await build_services(settings, demo=fake, demo_token=fake.demo_token)
 
 
-async def _real_services(settings: Settings, inp: TextIO, out: TextIO) -> Services | None:
+async def _real_services(settings: Settings, reader: LineReader, out: TextIO) -> Services | None:
     """Link (or reuse) a real Spotify account for the terminal user through the browser on 127.0.0.1."""
     from bot.web import OAuthWebServer
 
@@ -82,7 +120,7 @@ async def _real_services(settings: Settings, inp: TextIO, out: TextIO) -> Servic
         print(t("chat.open_url", lang, url=url), file=out)
         out.flush()
         webbrowser.open(url)
-        if not await _wait_for_link(services, inp):
+        if not await _wait_for_link(services, reader):
             print(t("chat.link_failed", lang), file=out)
             await services.aclose()
             return None
@@ -91,23 +129,19 @@ async def _real_services(settings: Settings, inp: TextIO, out: TextIO) -> Servic
     return services
 
 
-async def _wait_for_link(services: Services, inp: TextIO) -> bool:
+async def _wait_for_link(services: Services, reader: LineReader) -> bool:
     """Linked through the callback, or the user pasted the redirected URL."""
     assert services.links is not None
     links = services.links
-    paste = asyncio.create_task(asyncio.to_thread(inp.readline))
     deadline = asyncio.get_running_loop().time() + LINK_WAIT_S
-    try:
-        while asyncio.get_running_loop().time() < deadline:
-            if await links.status(CHAT_USER_ID) is not None:
-                return True
-            if paste.done():
-                pasted = paste.result().strip()
-                if not pasted:
-                    return False
-                result = await links.complete_from_url(pasted, CHAT_USER_ID)
-                return result.ok
-            await asyncio.sleep(0.5)
-        return False
-    finally:
-        paste.cancel()
+    while asyncio.get_running_loop().time() < deadline:
+        if await links.status(CHAT_USER_ID) is not None:
+            return True
+        if reader.pending().done():
+            pasted = (await reader.readline()).strip()
+            if not pasted:
+                return False
+            result = await links.complete_from_url(pasted, CHAT_USER_ID)
+            return result.ok
+        await asyncio.sleep(0.2)
+    return False

@@ -77,3 +77,55 @@ async def test_spotify_flag_without_client_id_explains_what_to_set(tmp_path: Pat
     code = await run_chat(settings(tmp_path), io.StringIO(""), out, use_spotify=True)
     assert code == 1
     assert "SPOTIFY_CLIENT_ID" in out.getvalue()
+
+
+async def test_spotify_flag_links_through_the_browser_callback_then_controls_that_account(
+    tmp_path: Path,
+) -> None:
+    """`chat --spotify`: the browser (simulated with aiohttp) approves, the callback links, commands act."""
+    import asyncio
+    import socket
+
+    import aiohttp
+
+    from bot.demo.spotify_server import FakeSpotify
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client_id = "0123456789abcdef0123456789abcdef"
+    redirect = f"http://127.0.0.1:{port}/callback"
+    async with FakeSpotify() as fake:
+        fake.register_client(client_id, [redirect])
+        fake.add_user("carol", display_name="Carol")
+        fake.queue_authorization("carol")
+        config = settings(
+            tmp_path,
+            spotify_client_id=client_id,
+            spotify_redirect_uri=redirect,
+            web_port=port,
+            spotify_accounts_base=fake.accounts_base,
+            spotify_api_base=fake.api_base,
+        )
+        read_fd, write_fd = os.pipe()
+        out = io.StringIO()
+        with os.fdopen(read_fd) as inp, os.fdopen(write_fd, "w") as feed:
+            chat = asyncio.create_task(run_chat(config, inp, out, use_spotify=True))
+            for _ in range(200):
+                if "http" in out.getvalue():
+                    break
+                await asyncio.sleep(0.05)
+            url = next(w for w in out.getvalue().split() if w.startswith(fake.accounts_base))
+            async with aiohttp.ClientSession() as browser, browser.get(url) as page:
+                assert page.status == 200
+                assert "linked" in (await page.text()).lower()
+            for _ in range(100):
+                if "Spotify bot terminal chat" in out.getvalue():
+                    break
+                await asyncio.sleep(0.05)
+            feed.write("volume 30\n")
+            feed.close()
+            assert await asyncio.wait_for(chat, 30) == 0
+    assert "[demo player]" not in out.getvalue()
+    assert "Volume set to 30%" in out.getvalue()
+    assert fake.player("carol").volume == 30
