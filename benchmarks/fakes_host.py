@@ -14,10 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import time
 from typing import Any
-
-from aiohttp import web
 
 from bot.llm.providers import OutputFormat
 from bot.nlu.actions import action_dump
@@ -27,33 +24,8 @@ from bot.nlu.rules import parse_local
 from tests.fakes import llm_server as fake_llm
 
 
-class TimedLLMServer(fake_llm.FakeLLMServer):
-    """The fake LLM server, recording per request how long it spent and an estimate of the prompt's tokens."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.timed: list[dict[str, Any]] = []
-
-    async def _chat(self, request: web.Request, provider: fake_llm.Provider) -> web.StreamResponse:
-        started = time.perf_counter()
-        status = 0
-        try:
-            response = await super()._chat(request, provider)
-            status = response.status
-            return response
-        finally:
-            fake_s = time.perf_counter() - started
-            self.timed.append(_llm_record(await _json_or_none(request), provider, status, fake_s))
-
-
-async def _json_or_none(request: web.Request) -> Any:
-    try:
-        return await request.json()
-    except Exception:
-        return None
-
-
-def _llm_record(body: Any, provider: str, status: int, fake_s: float) -> dict[str, Any]:
+def _llm_record(served: fake_llm.Recorded) -> dict[str, Any]:
+    body = served.json
     messages = body.get("messages") if isinstance(body, dict) else None
     tokens = schema_tokens = 0
     kind = "other"
@@ -67,14 +39,14 @@ def _llm_record(body: Any, provider: str, status: int, fake_s: float) -> dict[st
         if isinstance(schema, dict):
             schema_tokens = estimate_format_tokens(OutputFormat("schema", schema))
     return {
-        "provider": provider,
-        "model": body.get("model") if isinstance(body, dict) else None,
-        "status": status,
-        "fake_s": fake_s,
+        "provider": served.provider,
+        "model": served.model,
+        "status": served.status,
+        "fake_s": served.fake_s or 0.0,
         "kind": kind,
         "prompt_tokens": tokens,
         "schema_tokens": schema_tokens,
-        "at": time.monotonic(),
+        "at": served.at,
     }
 
 
@@ -111,7 +83,7 @@ _STEPS = {
 class Host:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
-        self.llm = TimedLLMServer(
+        self.llm = fake_llm.FakeLLMServer(
             latency={"groq": config["groq_latency_s"], "openrouter": config["openrouter_latency_s"]},
             jitter=config["llm_jitter_s"],
             seed=config["seed"],
@@ -149,8 +121,9 @@ class Host:
             tokens = {str(uid): self.spotify.add_user(int(uid)) for uid in cmd["ids"]}
             return {"tokens": tokens}
         if op == "drain":
-            llm, self.llm.timed = self.llm.timed, []
-            self.llm.requests.clear()
+            served = [r for r in self.llm.requests if r.fake_s is not None]
+            self.llm.requests = [r for r in self.llm.requests if r.fake_s is None]  # still being served
+            llm = [_llm_record(r) for r in served]
             spotify = self.spotify.drain() if self.spotify is not None else []
             return {"llm": llm, "spotify": spotify}
         if op == "script":

@@ -1,9 +1,19 @@
 """The model chain: Groq models in order, then OpenRouter models, under one deadline per request.
 
-tenacity drives the retries of one model (the SDKs' own retries are off): 5xx, timeouts and dropped connections
-retry with jittered backoff; a 429 waits its Retry-After only when that fits the deadline, else the chain moves
-on at once. Output is validated by the caller's `validate`; invalid output gets one repair request quoting the
-error, then the next model. When nothing answers, `run` returns None and the caller falls back to local rules.
+The chain keeps a queue of (provider, model) candidates for each request, healthy providers first:
+- 5xx, timeouts, dropped connections and unreadable bodies: tenacity retries the model once after a short
+  jittered backoff (the SDKs' own retries are off). If it fails again, the provider is "degraded" for a few
+  seconds: its other models move behind every other provider's in this request, and later requests in that
+  window start with the other providers (it is still used when nothing else answers).
+- 429: the model cools down until its Retry-After (later requests skip it without sending anything). This
+  request tries it once more after the Retry-After only if the wait plus the provider's typical latency fits
+  the time left with a margin, and only after the other candidates, unless waiting is expected to answer
+  sooner than the next candidate (Retry-After + this provider's typical latency < the next one's). A second 429,
+  a Retry-After that does not fit, or no Retry-After at all moves on at once.
+- 401/402/403 suspend the provider; decommissioned/unknown models are skipped for the process; other 4xx move to
+  the next model; a spent client-side budget moves to the next provider without sending a request.
+Output is validated by the caller's `validate`; invalid output gets one repair request quoting the error, then
+the next model. When nothing answers, `run` returns None and the caller falls back to local rules.
 """
 
 from __future__ import annotations
@@ -11,12 +21,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from pydantic import ValidationError
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_random_exponential
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from bot.config import Settings
 from bot.llm.errors import ProviderFailure
@@ -28,10 +39,13 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-MAX_ATTEMPTS = 3  # per model, including the first
+MAX_ATTEMPTS = 2  # per model and request for transient failures: the first try and one quick retry
 MIN_ATTEMPT_S = 0.05  # do not start a request with less time than this left
+RETRY_AFTER_MARGIN_S = 0.1  # a Retry-After is waited out only if it + a typical request + this fits
+DEFAULT_COOL_DOWN_S = 1.0  # a 429 without Retry-After
+DEGRADED_S = 5.0  # after a model failed transiently twice, its provider goes last for this long
 MAX_REPAIR_ECHO = 1500  # characters of the invalid answer quoted back in the repair request
-_backoff = wait_random_exponential(multiplier=0.1, max=1.0)
+_backoff = wait_exponential_jitter(multiplier=0.03, max=0.25, jitter=0.04)  # 30-70 ms before the retry
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +127,11 @@ class LLMChain:
             log.info("LLM chain deadline (%.2f s) passed", self.deadline_s)
             return None
 
+    def _candidates(self) -> deque[_Candidate]:
+        """Every usable (provider, model) in configured order, degraded providers after the healthy ones."""
+        ordered = sorted(self.providers, key=lambda p: p.degraded)  # stable: configured order otherwise
+        return deque(_Candidate(p, m) for p in ordered for m in p.usable_models())
+
     async def _walk(
         self,
         messages: Sequence[Message],
@@ -124,36 +143,76 @@ class LLMChain:
         started: float,
         deadline: float,
     ) -> ChainResult[T] | None:
-        for provider in self.providers:
-            for model in provider.usable_models():
-                if deadline - self._clock() < MIN_ATTEMPT_S:
-                    log.info("LLM chain out of time before %s:%s", provider.name, model)
-                    return None
-                call = _ModelCall(
-                    self, provider, model, fmt, temperature, max_tokens, token_estimate, deadline
-                )
-                try:
-                    value = await call.answer(messages, validate)
-                except ProviderFailure as failure:
-                    log.info("%s:%s failed: %s", provider.name, model, failure.describe())
-                    if failure.kind == "model_gone":
-                        provider.retire(model, failure.code or str(failure.status))
-                    elif failure.kind == "rate_limited":
-                        provider.cool_down(model, failure.retry_after or 1.0)
-                    elif failure.kind == "provider_down":
-                        provider.suspend(f"HTTP {failure.status}")
-                        break
-                    elif failure.kind == "budget_spent":
-                        break
+        queue = self._candidates()
+        while queue:
+            candidate = queue.popleft()
+            provider, model = candidate.provider, candidate.model
+            if not provider.can_serve(model) or (not candidate.retry and provider.cooling_down(model)):
+                continue  # another request suspended, retired or rate-limited it meanwhile
+            wait = candidate.not_before - self._clock()
+            if wait > 0:
+                if not self._fits(wait, provider, deadline):
+                    log.info("%s:%s Retry-After no longer fits the deadline", provider.name, model)
                     continue
-                return ChainResult(
-                    value=value,
-                    source=f"{provider.name}:{model}",
-                    latency_ms=(self._clock() - started) * 1000.0,
-                    prompt_tokens=call.prompt_tokens,
-                    completion_tokens=call.completion_tokens,
-                )
+                await asyncio.sleep(wait)
+            if deadline - self._clock() < MIN_ATTEMPT_S:
+                log.info("LLM chain out of time before %s:%s", provider.name, model)
+                return None
+            call = _ModelCall(self, provider, model, fmt, temperature, max_tokens, token_estimate, deadline)
+            try:
+                value = await call.answer(messages, validate)
+            except ProviderFailure as failure:
+                log.info("%s:%s failed: %s", provider.name, model, failure.describe())
+                if deadline - self._clock() < MIN_ATTEMPT_S:
+                    return None  # the deadline cut it short: not the provider's fault
+                self._after_failure(candidate, failure, queue, deadline)
+                continue
+            return ChainResult(
+                value=value,
+                source=f"{provider.name}:{model}",
+                latency_ms=(self._clock() - started) * 1000.0,
+                prompt_tokens=call.prompt_tokens,
+                completion_tokens=call.completion_tokens,
+            )
         return None
+
+    def _fits(self, wait: float, provider: ChatProvider, deadline: float) -> bool:
+        """Whether waiting `wait` s, then a typical request to `provider`, ends before the deadline with margin."""
+        needed = wait + provider.typical_latency_s + RETRY_AFTER_MARGIN_S
+        return needed <= deadline - self._clock()
+
+    def _after_failure(
+        self, candidate: _Candidate, failure: ProviderFailure, queue: deque[_Candidate], deadline: float
+    ) -> None:
+        """Update provider/model health and reorder the rest of this request's queue."""
+        provider, model = candidate.provider, candidate.model
+        if failure.kind == "model_gone":
+            provider.retire(model, failure.code or str(failure.status))
+        elif failure.kind == "rate_limited":
+            self._after_rate_limit(candidate, failure.retry_after, queue, deadline)
+        elif failure.kind == "provider_down":
+            provider.suspend(f"HTTP {failure.status}")
+            _drop_provider(queue, provider)
+        elif failure.kind == "budget_spent":
+            _drop_provider(queue, provider)
+        elif failure.kind == "transient":
+            provider.degrade(failure.describe(), DEGRADED_S)
+            _move_provider_last(queue, provider)
+        # "rejected", "invalid_output": the next model
+
+    def _after_rate_limit(
+        self, candidate: _Candidate, retry_after: float | None, queue: deque[_Candidate], deadline: float
+    ) -> None:
+        provider, model = candidate.provider, candidate.model
+        provider.cool_down(model, retry_after if retry_after is not None else DEFAULT_COOL_DOWN_S)
+        if candidate.retry or retry_after is None or not self._fits(retry_after, provider, deadline):
+            return  # cooled down: this request and the next ones (until Retry-After) go elsewhere
+        now = self._clock()
+        again = _Candidate(provider, model, not_before=now + retry_after, retry=True)
+        if queue and queue[0].expected_answer_s(now) <= again.expected_answer_s(now):
+            queue.append(again)  # the others are expected to answer sooner than waiting here
+        else:
+            queue.appendleft(again)
 
     async def aclose(self) -> None:
         for provider in self.providers:
@@ -161,6 +220,33 @@ class LLMChain:
                 await provider.aclose()
             except Exception:
                 log.exception("closing %s client failed", provider.name)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """One (provider, model) still to try in this request."""
+
+    provider: ChatProvider
+    model: str
+    not_before: float = 0.0  # a 429's Retry-After: not sent before this time
+    retry: bool = False  # the second try after a 429 (a model waits out at most one Retry-After per request)
+
+    def expected_answer_s(self, now: float) -> float:
+        return max(0.0, self.not_before - now) + self.provider.typical_latency_s
+
+
+def _drop_provider(queue: deque[_Candidate], provider: ChatProvider) -> None:
+    kept = [c for c in queue if c.provider is not provider]
+    queue.clear()
+    queue.extend(kept)
+
+
+def _move_provider_last(queue: deque[_Candidate], provider: ChatProvider) -> None:
+    """Its remaining models after every other provider's (no change when it is the only one left)."""
+    mine = [c for c in queue if c.provider is provider]
+    others = [c for c in queue if c.provider is not provider]
+    queue.clear()
+    queue.extend([*others, *mine])
 
 
 class _ModelCall:
@@ -216,24 +302,16 @@ class _ModelCall:
         except ValueError as exc:
             raise ProviderFailure("invalid_output", detail=describe_invalid(exc)) from None
 
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, ProviderFailure) and exc.kind == "rate_limited" and exc.retry_after is not None:
-            return exc.retry_after
-        return _backoff(state)
-
     def _stop(self, state: RetryCallState) -> bool:
         if state.attempt_number >= self.chain.max_attempts:
             return True
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, ProviderFailure) and exc.kind == "rate_limited" and exc.retry_after is None:
-            return True  # no hint how long to wait: another model answers sooner
         return state.upcoming_sleep + MIN_ATTEMPT_S > self._remaining()
 
     async def _complete(self, messages: Sequence[Message]) -> Completion:
+        """One request, retried by tenacity after transient failures (a 429 is the chain's to reorder)."""
         retrying = AsyncRetrying(
             retry=retry_if_exception(lambda e: isinstance(e, ProviderFailure) and e.retryable),
-            wait=self._wait,
+            wait=_backoff,
             stop=self._stop,
             reraise=True,
         )

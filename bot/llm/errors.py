@@ -9,8 +9,8 @@ from typing import Literal
 from bot.errors import UserFacingError
 
 FailureKind = Literal[
-    "rate_limited",  # 429: wait Retry-After if it fits the deadline, else next model/provider
-    "transient",  # 5xx, timeout, dropped connection, unreadable body: retry with jittered backoff
+    "rate_limited",  # 429: cool the model down until Retry-After; the chain decides whether to try it again
+    "transient",  # 5xx, timeout, dropped connection, unreadable body: one quick retry, then other providers
     "provider_down",  # 401/402/403: this provider cannot answer any model now
     "model_gone",  # decommissioned or unknown model: skip it for the rest of the process
     "rejected",  # other 4xx: this request will not succeed on this model, try the next
@@ -50,7 +50,8 @@ class ProviderFailure(Exception):
 
     @property
     def retryable(self) -> bool:
-        return self.kind in ("transient", "rate_limited")
+        """Worth the same request again at once (after a short backoff); a 429 is not: it waits Retry-After."""
+        return self.kind == "transient"
 
 
 _DECOMMISSIONED_CODES = frozenset({"model_decommissioned", "model_not_found"})

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 Message = dict[str, str]
 MODEL_CHECK_TIMEOUT_S = 5.0
 SUSPEND_PROVIDER_S = 300.0
+DEFAULT_TYPICAL_LATENCY_S = 0.5  # until a provider has answered once in this process
+LATENCY_WEIGHT = 0.3  # weight of the newest answer in the moving average of a provider's latency
 
 _TIMEOUT_ERRORS = (groq.APITimeoutError, openai.APITimeoutError)
 _CONNECTION_ERRORS = (groq.APIConnectionError, openai.APIConnectionError)
@@ -116,9 +118,12 @@ class ChatProvider:
     check_models: bool = False
     reasoning_effort: str | None = None
     clock: Callable[[], float] = time.monotonic
+    typical_latency_s: float = DEFAULT_TYPICAL_LATENCY_S  # moving average of answered requests
+    _answered: bool = False
     _retired: set[str] = field(default_factory=set)
     _cool_until: dict[str, float] = field(default_factory=dict)
     _suspended_until: float = 0.0
+    _degraded_until: float = 0.0
     _listed: frozenset[str] | None = None
     _check_task: asyncio.Task[None] | None = None
 
@@ -126,16 +131,27 @@ class ChatProvider:
     def usable_models(self) -> list[str]:
         """Configured models not retired, not cooling down after a 429, and listed by the server (when known)."""
         self._start_model_check()
-        if self.clock() < self._suspended_until:
-            return []
-        now = self.clock()
-        return [
-            m
-            for m in self.models
-            if m not in self._retired
-            and self._cool_until.get(m, 0.0) <= now
-            and (self._listed is None or m in self._listed)
-        ]
+        return [m for m in self.models if self.can_serve(m) and not self.cooling_down(m)]
+
+    def can_serve(self, model: str) -> bool:
+        """Not suspended, `model` not retired and listed by the server (when known); cool-downs aside."""
+        return (
+            not self.suspended
+            and model not in self._retired
+            and (self._listed is None or model in self._listed)
+        )
+
+    @property
+    def suspended(self) -> bool:
+        return self.clock() < self._suspended_until
+
+    @property
+    def degraded(self) -> bool:
+        """Failed with 5xx, a timeout or a dropped connection a moment ago: other providers go first."""
+        return self.clock() < self._degraded_until
+
+    def cooling_down(self, model: str) -> bool:
+        return self._cool_until.get(model, 0.0) > self.clock()
 
     def retire(self, model: str, reason: str) -> None:
         if model not in self._retired:
@@ -143,11 +159,25 @@ class ChatProvider:
         self._retired.add(model)
 
     def cool_down(self, model: str, seconds: float) -> None:
+        """Skip `model` (a 429) for `seconds`, without sending anything."""
         self._cool_until[model] = max(self._cool_until.get(model, 0.0), self.clock() + seconds)
 
     def suspend(self, reason: str, seconds: float = SUSPEND_PROVIDER_S) -> None:
         log.warning("%s unavailable for %.0f s: %s", self.name, seconds, reason)
         self._suspended_until = self.clock() + seconds
+
+    def degrade(self, reason: str, seconds: float) -> None:
+        """Put this provider after the healthy ones for `seconds` (it is still used when nothing else is)."""
+        if not self.degraded:
+            log.info("%s failing (%s); other providers first for %.0f s", self.name, reason, seconds)
+        self._degraded_until = max(self._degraded_until, self.clock() + seconds)
+
+    def note_latency(self, seconds: float) -> None:
+        """Fold one answered request into `typical_latency_s` (the first answer replaces the default)."""
+        if not self._answered:
+            self.typical_latency_s, self._answered = seconds, True
+        else:
+            self.typical_latency_s += LATENCY_WEIGHT * (seconds - self.typical_latency_s)
 
     def _start_model_check(self) -> None:
         if not self.check_models or self._check_task is not None:
@@ -213,6 +243,7 @@ class ChatProvider:
     ) -> Completion:
         """One HTTP request. Raises ProviderFailure; updates the budget from the response headers."""
         body = self.request_body(model, messages, fmt, temperature, max_tokens)
+        started = self.clock()
         try:
             raw = await self.client.chat.completions.with_raw_response.create(**body, timeout=timeout_s)
             http = raw.http_response
@@ -225,6 +256,7 @@ class ChatProvider:
             raise failure from None
         if self.budget is not None:
             self.budget.update_from_headers(http.headers)
+        self.note_latency(self.clock() - started)
         return completion_from_body(content)
 
     async def aclose(self) -> None:

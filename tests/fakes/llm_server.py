@@ -119,13 +119,17 @@ def drop() -> Step:
     return Step("drop")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Recorded:
+    """One chat request as the fake received it; `status` and `fake_s` are filled in once it has been served."""
+
     provider: Provider
     path: str
     headers: Mapping[str, str]  # case-insensitive
     json: Any
-    at: float
+    at: float  # time.monotonic() on arrival
+    status: int = 0  # the HTTP status sent (0: none, the connection was dropped or is still being served)
+    fake_s: float | None = None  # seconds the fake spent on it (sleep + own handling); None while serving
 
     @property
     def model(self) -> str | None:
@@ -193,7 +197,8 @@ def default_answer(request: Mapping[str, Any]) -> str:
     """Deterministic content: track lists for suggestion requests, phrase -> action for commands."""
     payload = _user_payload(request)
     if "request" in payload:
-        count = payload.get("count") if isinstance(payload.get("count"), int) else 5
+        raw_count = payload.get("count")
+        count = raw_count if isinstance(raw_count, int) else 5
         tracks = [{"title": t, "artist": a} for t, a in _TRACKS[: max(1, min(count, len(_TRACKS)))]]
         return json.dumps({"tracks": tracks})
     text = str(payload.get("text", ""))
@@ -244,9 +249,7 @@ class FakeLLMServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None and server.sockets
-        self.port = server.sockets[0].getsockname()[1]
+        self.port = int(self._runner.addresses[0][1])
         return self
 
     async def close(self) -> None:
@@ -332,13 +335,21 @@ class FakeLLMServer:
         }
 
     async def _chat(self, request: web.Request, provider: Provider) -> web.StreamResponse:
+        started = time.perf_counter()
         try:
             body = await request.json()
         except ValueError:
             body = None
-        self.requests.append(
-            Recorded(provider, request.path, CIMultiDict(request.headers), body, time.monotonic())
-        )
+        record = Recorded(provider, request.path, CIMultiDict(request.headers), body, time.monotonic())
+        self.requests.append(record)
+        try:
+            response = await self._respond(request, provider, body)
+            record.status = response.status
+            return response
+        finally:
+            record.fake_s = time.perf_counter() - started
+
+    async def _respond(self, request: web.Request, provider: Provider, body: Any) -> web.StreamResponse:
         model = body.get("model") if isinstance(body, dict) else None
         step = self._next_step(provider, model) or Step("default")
         wait = self.latency.get(provider, 0.0) + step.delay

@@ -15,11 +15,13 @@ from bot.nlu.actions import Pause, Play, Volume
 from bot.nlu.prompt import COMMAND_FORMAT_STRICT
 from tests.fakes.llm_server import (
     FakeLLMServer,
+    Step,
     answer,
     decommissioned,
     delay,
     drop,
     error_body,
+    http_error,
     malformed_body,
     no_credit,
     rate_limited,
@@ -59,6 +61,7 @@ async def test_happy_path_groq_first_model(llm_server: FakeLLMServer, make_chain
     assert result.prompt_tokens > 0 and result.completion_tokens > 0
     [sent] = llm_server.requests
     assert sent.path == "/openai/v1/chat/completions"
+    assert sent.status == 200 and sent.fake_s is not None and sent.fake_s < 1.0
     assert sent.headers["Authorization"] == "Bearer gsk_test_key"
     assert sent.json["temperature"] == 0.7
     assert sent.json["response_format"] == {"type": "json_object"}
@@ -77,16 +80,76 @@ async def test_strict_schema_is_sent_to_gpt_oss_when_asked(
     assert sent.json["response_format"]["json_schema"]["strict"] is True
 
 
-async def test_429_retry_after_is_honoured_within_deadline(
+async def test_429_retry_after_is_waited_once_when_nothing_else_can_answer(
     llm_server: FakeLLMServer, make_chain: ChainFactory
 ) -> None:
     llm_server.script(rate_limited(retry_after=1), answer(PAUSE))
-    result = await run_command(make_chain(), "hold on")
+    chain = make_chain(openrouter=False, groq_models=[GROQ_20B])
+    result = await run_command(chain, "hold on")
     assert result is not None and result.value == [Pause()]
     assert result.source == f"groq:{GROQ_20B}"
     first, second = llm_server.requests
     assert first.model == second.model == GROQ_20B
     assert second.at - first.at >= 0.95
+
+
+async def test_429_once_moves_to_the_next_model_instead_of_waiting(
+    llm_server: FakeLLMServer, make_chain: ChainFactory
+) -> None:
+    llm_server.script(rate_limited(retry_after=1))
+    started = time.monotonic()
+    result = await run_command(make_chain(), "hold on")
+    assert time.monotonic() - started < 0.8
+    assert result is not None and result.source == f"groq:{GROQ_120B}"
+    assert [r.model for r in llm_server.requests] == [GROQ_20B, GROQ_120B]
+
+
+async def test_429_on_every_groq_request_is_answered_by_openrouter_and_cools_groq(
+    llm_server: FakeLLMServer, make_chain: ChainFactory
+) -> None:
+    llm_server.script(rate_limited(retry_after=1), provider="groq", times=None)
+    chain = make_chain()
+    started = time.monotonic()
+    first = await run_command(chain, "hold on")
+    assert time.monotonic() - started < 1.0  # no Retry-After was waited out
+    assert first is not None and first.source == f"openrouter:{GROQ_20B}"
+    assert [r.model for r in llm_server.requests_to("groq")] == [GROQ_20B, GROQ_120B]
+    second = await run_command(chain, "hold on")  # within the Retry-After: Groq is not asked at all
+    assert second is not None and second.source == f"openrouter:{GROQ_20B}"
+    assert len(llm_server.requests_to("groq")) == 2
+    assert len(llm_server.requests_to("openrouter")) == 2
+
+
+async def test_second_429_gives_up_on_the_model_and_later_requests_skip_it(
+    llm_server: FakeLLMServer, make_chain: ChainFactory
+) -> None:
+    llm_server.script(rate_limited(retry_after=1), times=None)
+    chain = make_chain(openrouter=False, groq_models=[GROQ_20B])
+    started = time.monotonic()
+    assert await run_command(chain, "hold on") is None
+    assert time.monotonic() - started < 1.6  # one Retry-After waited, not the whole deadline
+    assert len(llm_server.requests) == 2
+    started = time.monotonic()
+    assert await run_command(chain, "hold on") is None  # still cooling down: nothing sent
+    assert time.monotonic() - started < 0.2
+    assert len(llm_server.requests) == 2
+
+
+async def test_short_retry_after_is_waited_when_it_beats_the_next_provider(
+    llm_server: FakeLLMServer, make_chain: ChainFactory
+) -> None:
+    llm_server.latency["openrouter"] = 0.6
+    chain = make_chain(groq_models=[GROQ_20B])
+    await run_command(chain, "hold on")  # Groq answers: its typical latency is now known (fast)
+    llm_server.script(http_error(400, message="Bad request."), provider="groq")
+    slow = await run_command(chain, "hold on")  # OpenRouter answers: its typical latency is known (slow)
+    assert slow is not None and slow.source.startswith("openrouter:")
+    llm_server.clear_script()
+    llm_server.requests.clear()
+    llm_server.script(rate_limited(retry_after=0), provider="groq")
+    result = await run_command(chain, "hold on")
+    assert result is not None and result.source == f"groq:{GROQ_20B}"
+    assert [r.provider for r in llm_server.requests] == ["groq", "groq"]
 
 
 async def test_429_too_long_moves_to_next_model_at_once(
@@ -105,11 +168,12 @@ async def test_groq_down_falls_back_to_openrouter_with_attribution(
 ) -> None:
     llm_server.script(server_error(503), provider="groq", times=None)
     llm_server.script(answer(PAUSE), provider="openrouter")
+    started = time.monotonic()
     result = await run_command(make_chain(), "hold on")
+    assert time.monotonic() - started < 1.0
     assert result is not None and result.value == [Pause()]
     assert result.source == f"openrouter:{GROQ_20B}"
-    groq_calls = llm_server.requests_to("groq")
-    assert 2 <= len(groq_calls) <= 6  # retried with backoff, both models tried
+    assert [r.model for r in llm_server.requests_to("groq")] == [GROQ_20B, GROQ_20B]  # one quick retry
     [openrouter] = llm_server.requests_to("openrouter")
     assert openrouter.path == "/api/v1/chat/completions"
     assert openrouter.headers["HTTP-Referer"].startswith("https://")
@@ -117,13 +181,51 @@ async def test_groq_down_falls_back_to_openrouter_with_attribution(
     assert openrouter.headers["Authorization"] == "Bearer sk-or-test-key"
 
 
-async def test_dropped_connection_and_garbage_body_are_retried(
+async def test_failing_groq_goes_after_openrouter_for_the_next_requests(
     llm_server: FakeLLMServer, make_chain: ChainFactory
 ) -> None:
-    llm_server.script(drop(), malformed_body(502), answer(PAUSE))
+    llm_server.script(server_error(503), provider="groq", times=None)
+    chain = make_chain()
+    await run_command(chain, "hold on")
+    started = time.monotonic()
+    second = await run_command(chain, "hold on")
+    assert time.monotonic() - started < 0.5
+    assert second is not None and second.source == f"openrouter:{GROQ_20B}"
+    assert len(llm_server.requests_to("groq")) == 2  # none for the second request
+
+
+async def test_groq_timeouts_fall_back_to_openrouter(
+    llm_server: FakeLLMServer, make_chain: ChainFactory
+) -> None:
+    llm_server.script(delay(3.0), provider="groq", times=None)
+    started = time.monotonic()
+    result = await run_command(make_chain(llm_request_timeout_s=0.3), "hold on")
+    assert time.monotonic() - started < 1.5
+    assert result is not None and result.source == f"openrouter:{GROQ_20B}"
+    assert len(llm_server.requests_to("groq")) == 2
+
+
+async def test_degraded_provider_is_still_used_when_the_others_fail(
+    llm_server: FakeLLMServer, make_chain: ChainFactory
+) -> None:
+    llm_server.script(server_error(503), provider="groq", model=GROQ_20B, times=2)
+    llm_server.script(server_error(502), provider="openrouter", times=None)
+    result = await run_command(make_chain(), "hold on")
+    assert result is not None and result.source == f"groq:{GROQ_120B}"
+    assert [r.model for r in llm_server.requests_to("groq")] == [GROQ_20B, GROQ_20B, GROQ_120B]
+    assert len(llm_server.requests_to("openrouter")) == 2
+
+
+@pytest.mark.parametrize(
+    "fault", [drop(), malformed_body(502), server_error(500)], ids=["drop", "html", "500"]
+)
+async def test_transient_failure_is_retried_once(
+    llm_server: FakeLLMServer, make_chain: ChainFactory, fault: Step
+) -> None:
+    llm_server.script(fault, answer(PAUSE))
     result = await run_command(make_chain(), "hold on")
     assert result is not None and result.source == f"groq:{GROQ_20B}"
-    assert [r.model for r in llm_server.requests] == [GROQ_20B] * 3
+    assert [r.model for r in llm_server.requests] == [GROQ_20B] * 2
 
 
 async def test_invalid_json_gets_one_repair_request(
