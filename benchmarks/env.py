@@ -1,8 +1,9 @@
 """The bot under test: the same services `bot.app.build_services` wires, pointed at the fakes process.
 
-Differences from production wiring, all for measurement: every guild's controller has its own fake Spotify
-user and token (a `MappedTokens` provider instead of OAuth), and the local rules can be switched off to measure
-the naive "every message to the LLM" design.
+Like `bot.app.build_services` should, the SQLite repository is wrapped in `bot.storage.cached.CachedRepository`
+(one object for every service, so writes invalidate the cache). Differences from production wiring, all for
+measurement: every guild's controller has its own fake Spotify user and token (a `MappedTokens` provider instead
+of OAuth), and the local rules can be switched off to measure the naive "every message to the LLM" design.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class BenchBot:
     assistant: Assistant
     parser: IntentParser
     sessions: Any  # bot.spotify.manager.SessionManager
-    repo: Any  # bot.storage.sqlite.SqliteRepository
+    repo: Any  # bot.storage.cached.CachedRepository over bot.storage.sqlite.SqliteRepository
     chain: Any  # bot.llm.chain.LLMChain | None
     recommender: Any  # bot.llm.recommender.LLMRecommender
 
@@ -109,11 +110,12 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
     from bot.llm.chain import build_chain
     from bot.llm.recommender import LLMRecommender
     from bot.spotify.manager import SessionManager
+    from bot.storage.cached import CachedRepository
     from bot.storage.crypto import load_or_create_key
     from bot.storage.sqlite import SqliteRepository
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    repo = await SqliteRepository.open(settings.database_path, load_or_create_key(settings))
+    repo = CachedRepository(await SqliteRepository.open(settings.database_path, load_or_create_key(settings)))
     chain = build_chain(settings)
     parser = make_parser(settings, chain, local_rules=local_rules)
     recommender = LLMRecommender(chain, temperature=settings.temperature_recommend, owns_chain=False)

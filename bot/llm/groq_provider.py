@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from groq import AsyncGroq
+import httpx
+from groq import AsyncGroq, DefaultAsyncHttpxClient
 
 from bot.config import Settings
 from bot.llm.budget import RateBudget
@@ -18,6 +19,11 @@ def build_groq_provider(settings: Settings) -> ChatProvider | None:
         base_url=settings.groq_base_url,
         max_retries=0,
         timeout=settings.llm_request_timeout_s,
+        # The SDK keeps only 20 idle connections: under a burst it would reopen TCP+TLS for every extra request.
+        http_client=DefaultAsyncHttpxClient(
+            limits=httpx.Limits(max_connections=256, max_keepalive_connections=256, keepalive_expiry=30.0),
+            timeout=settings.llm_request_timeout_s,
+        ),
     )
     return ChatProvider(
         name="groq",

@@ -2,8 +2,13 @@
 
 spotipy is synchronous; every request runs on a dedicated `ThreadPoolExecutor`, with an explicit timeout and
 spotipy's own retries switched off (it would otherwise sleep through Retry-After inside a worker thread).
-Retries of idempotent calls on 5xx are done here with tenacity, and a 429 closes a gate shared by every
-session of the same Spotify app, so later calls fail fast without sending a request or holding a thread.
+Idempotent calls are retried once on 5xx here (a plain loop: no retry objects built per call), and a 429 closes
+a gate shared by every session of the same Spotify app, so later calls fail fast without sending a request or
+holding a thread.
+
+Per-request CPU matters under load (every worker competes with the event loop for the GIL), so the HTTP session
+reads proxy and CA settings from the environment once instead of per request, and `LeanSpotify` skips spotipy's
+eagerly formatted debug lines (an f-string of every response body, ~0.2 ms for a search page).
 """
 
 from __future__ import annotations
@@ -11,8 +16,11 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import functools
+import json
 import logging
 import math
+import os
+import random
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +30,6 @@ import requests
 import spotipy
 from requests.adapters import HTTPAdapter
 from spotipy.exceptions import SpotifyException
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random
 
 from bot.errors import UserFacingError
 from bot.spotify.errors import (
@@ -45,6 +52,7 @@ T = TypeVar("T")
 DEFAULT_RETRY_AFTER_S = 5.0
 MAX_RETRY_AFTER_S = 24 * 3600.0
 IDEMPOTENT_ATTEMPTS = 2
+RETRY_WAIT_S = (0.05, 0.25)  # uniform random wait before the one retry of an idempotent call
 
 
 class BackoffGate:
@@ -83,6 +91,139 @@ class BackoffGates:
         return gate
 
 
+class LeanSpotify(spotipy.Spotify):
+    """spotipy's client with the same request path minus its eagerly formatted debug logging.
+
+    `_internal_call` mirrors spotipy 2.26 (URL prefix, bearer header, JSON body, `SpotifyException` with the
+    error's message, reason and headers) but builds no log text: spotipy formats every request and every
+    response body into f-strings even when DEBUG is off. The request still goes through `requests`.
+    """
+
+    def _internal_call(self, method: str, url: str, payload: Any, params: dict[str, Any]) -> Any:
+        if not url.startswith("http"):
+            url = self.prefix + url
+        headers = self._auth_headers()
+        data: Any = None
+        content_type = params.pop("content_type", None)
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+            data = payload or None
+        else:
+            headers["Content-Type"] = "application/json"
+            if payload:
+                data = json.dumps(payload)
+        if self.language is not None:
+            headers["Accept-Language"] = self.language
+        response = self._session.request(
+            method,
+            url,
+            headers=headers,
+            proxies=self.proxies,
+            timeout=self.requests_timeout,
+            params=params,
+            data=data,
+        )
+        if response.status_code >= 400:
+            raise _spotify_error(response)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+
+def _spotify_error(response: requests.Response) -> SpotifyException:
+    """The SpotifyException spotipy raises for an HTTP error answer."""
+    msg: str | None
+    reason: str | None
+    try:
+        body = response.json()
+        error = body.get("error", {}) if isinstance(body, dict) else {}
+        if not isinstance(error, dict):
+            error = {}
+        msg, reason = error.get("message"), error.get("reason")
+    except ValueError:
+        msg, reason = response.text or None, None
+    return SpotifyException(
+        response.status_code, -1, f"{response.url}:\n {msg}", reason=reason, headers=response.headers
+    )
+
+
+class LeanSession(requests.Session):
+    """A requests session whose plain calls skip the per-request merging of cookies, hooks and environment.
+
+    The Web API sets no cookies and spotipy passes none, so `request` prepares the request itself and hands it
+    to the mounted adapter (the same `HTTPAdapter.send` as `Session.send`, same timeouts and exceptions).
+    Anything unusual (files, auth, cookies, hooks, streaming, redirects) takes the ordinary `Session` path.
+    """
+
+    def request(  # type: ignore[override]
+        self,
+        method: str | bytes,
+        url: str | bytes,
+        params: Any = None,
+        data: Any = None,
+        headers: Any = None,
+        cookies: Any = None,
+        files: Any = None,
+        auth: Any = None,
+        timeout: Any = None,
+        allow_redirects: bool = True,
+        proxies: Any = None,
+        hooks: Any = None,
+        stream: bool | None = None,
+        verify: Any = None,
+        cert: Any = None,
+        json: Any = None,
+    ) -> requests.Response:
+        if cookies or files or auth or hooks or stream or json is not None or self.trust_env or self.auth:
+            return super().request(
+                method, url, params=params, data=data, headers=headers, cookies=cookies, files=files,
+                auth=auth, timeout=timeout, allow_redirects=allow_redirects, proxies=proxies, hooks=hooks,
+                stream=stream, verify=verify, cert=cert, json=json,
+            )  # fmt: skip
+        prep = requests.PreparedRequest()
+        prep.prepare_method(method.decode() if isinstance(method, bytes) else method)
+        prep.prepare_url(url, params)
+        merged = requests.structures.CaseInsensitiveDict(self.headers)
+        if headers:
+            merged.update(headers)
+        prep.prepare_headers(merged)
+        prep.prepare_body(data, None)
+        send_proxies = {**self.proxies, **proxies} if proxies else self.proxies
+        chosen = self.verify if verify is None else verify
+        send_verify: bool | str = True if chosen is None else chosen  # never off unless asked for
+        send_cert = self.cert if cert is None else cert
+        adapter = self.get_adapter(prep.url or "")
+        response = adapter.send(
+            prep, stream=False, timeout=timeout, verify=send_verify, cert=send_cert, proxies=send_proxies
+        )
+        if allow_redirects and response.is_redirect:
+            history = [response, *self.resolve_redirects(
+                response, prep, stream=False, timeout=timeout, verify=send_verify,  # type: ignore[arg-type]
+                cert=send_cert, proxies=send_proxies,
+            )]  # fmt: skip
+            response = history.pop()
+            response.history = history
+        response.content  # noqa: B018 - read the body now and give the connection back to the pool
+        return response
+
+
+def _http_session() -> requests.Session:
+    """A requests session that reads the environment (proxies, CA bundle) once, not on every request.
+
+    With `trust_env` on, requests looks up proxies, no_proxy and ~/.netrc for every request (a netrc entry
+    would even replace the bearer header); the proxies and CA bundle that apply are captured here instead.
+    """
+    http = LeanSession()
+    http.trust_env = False
+    adapter = HTTPAdapter(max_retries=0, pool_connections=2, pool_maxsize=4)
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+    return http
+
+
 class SpotifyClientFactory:
     """Builds spotipy clients pointed at `api_base` and runs their calls on a dedicated thread pool."""
 
@@ -91,17 +232,20 @@ class SpotifyClientFactory:
         self.timeout_s = timeout_s
         self._executor = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="spotify")
         self._closed = False
+        self._proxies = requests.utils.get_environ_proxies(self.api_base)
+        self._verify: str | bool = (
+            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        )
         # spotipy logs request headers (the bearer token) at DEBUG and every HTTP error at ERROR with its URL;
         # calls are logged here with their context instead.
         logging.getLogger("spotipy.client").setLevel(logging.CRITICAL)
 
     def new_client(self) -> spotipy.Spotify:
-        """A spotipy client with its own connection pool and no built-in retries."""
-        http = requests.Session()
-        adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=8)
-        http.mount("http://", adapter)
-        http.mount("https://", adapter)
-        sp = spotipy.Spotify(
+        """A spotipy client with its own keep-alive connection pool and no built-in retries."""
+        http = _http_session()
+        http.proxies.update(self._proxies)
+        http.verify = self._verify
+        sp = LeanSpotify(
             requests_session=http,
             requests_timeout=self.timeout_s,
             retries=0,
@@ -116,7 +260,8 @@ class SpotifyClientFactory:
         if self._closed:
             raise SpotifyUnavailable()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+        call = functools.partial(fn, *args, **kwargs) if kwargs else fn
+        return await loop.run_in_executor(self._executor, call, *(() if kwargs else args))
 
     def shutdown(self) -> None:
         self._closed = True
@@ -195,16 +340,16 @@ class SpotifyApi:
                 raise SpotifyUnavailable() from None
 
     async def _attempts(self, fn: Callable[..., T], args: Any, kwargs: Any, idempotent: bool) -> T:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(IDEMPOTENT_ATTEMPTS if idempotent else 1),
-            wait=wait_random(0.05, 0.25),
-            retry=retry_if_exception(is_transient),
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                self._gate.check()
+        """One try, plus one more after a short random wait when the call is idempotent and failed transiently."""
+        attempts = IDEMPOTENT_ATTEMPTS if idempotent else 1
+        for attempt in range(1, attempts + 1):
+            self._gate.check()
+            try:
                 return await self._factory.run(fn, *args, **kwargs)
+            except Exception as exc:
+                if attempt >= attempts or not is_transient(exc):
+                    raise
+            await asyncio.sleep(random.uniform(*RETRY_WAIT_S))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _mapped(self, what: str, exc: SpotifyException) -> UserFacingError:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -36,6 +38,7 @@ LIST_SHOWN = 10
 PLAYLIST_CUTOFF = 70.0
 DEVICE_CUTOFF = 60.0
 ITEMS_PER_REQUEST = 100
+PLAYER_MEMORY_S = 15.0  # how long what our own commands saw of the player is trusted (then Spotify is asked)
 
 
 def format_ms(ms: int) -> str:
@@ -86,6 +89,44 @@ def device_names(devices: list[DeviceInfo]) -> str:
     return ", ".join(d.name for d in devices)
 
 
+@dataclass(slots=True)
+class PlayerMemory:
+    """What this session's own successful commands and reads showed of the player, and when.
+
+    It only saves round trips where an answer needs interpreting: a volume step starts from the level we set
+    or read a moment ago, and a 403 on pause/resume means "already paused/playing" when we just saw that
+    state. Older than PLAYER_MEMORY_S, or after any failed command, Spotify is asked again.
+    """
+
+    is_playing: bool | None = None
+    is_playing_at: float = -math.inf
+    volume: int | None = None
+    volume_at: float = -math.inf
+
+    def playing(self, now: float) -> bool | None:
+        """Playing or paused as last seen, None when unknown or stale."""
+        return self.is_playing if now - self.is_playing_at <= PLAYER_MEMORY_S else None
+
+    def level(self, now: float) -> int | None:
+        """The volume as last set or seen, None when unknown or stale."""
+        return self.volume if now - self.volume_at <= PLAYER_MEMORY_S else None
+
+    def saw_playing(self, value: bool | None, now: float) -> None:
+        self.is_playing, self.is_playing_at = value, now
+
+    def saw_volume(self, value: int | None, now: float) -> None:
+        self.volume, self.volume_at = value, now
+
+    def saw(self, playback: PlaybackInfo | None, now: float) -> None:
+        """Everything a GET /me/player answer showed (nothing loaded: state unknown)."""
+        self.saw_playing(None if playback is None else playback.is_playing, now)
+        self.saw_volume(None if playback is None else playback.volume, now)
+
+    def forget(self) -> None:
+        self.saw_playing(None, -math.inf)
+        self.saw_volume(None, -math.inf)
+
+
 class GuildSession:
     """Acts on one linked Spotify account. Actions run in order (one lock); reads for panels do not wait."""
 
@@ -105,6 +146,7 @@ class GuildSession:
         self._suggester = suggester
         self._clock = clock
         self._lock = asyncio.Lock()
+        self._memory = PlayerMemory()
         self.last_used = clock()
 
     @property
@@ -118,10 +160,10 @@ class GuildSession:
 
     async def execute(self, action: Action, ctx: Context) -> Outcome:
         """Carry out one action; every failure comes back as a failed Outcome with a user-facing message."""
-        handler = self._handlers().get(action.action)
+        handler = HANDLERS.get(action.action)
         if handler is None:
             return self._not_spotify(action)
-        return await self._serialised(action.action, lambda: handler(action, ctx))
+        return await self._serialised(action.action, lambda: handler(self, action, ctx))
 
     async def playback(self) -> PlaybackInfo | None:
         """The current playback (for the now-playing panel). Raises UserFacingError."""
@@ -158,11 +200,14 @@ class GuildSession:
                 await self._api.refresh_token()
                 return await run()
             except NoActiveDevice as exc:
+                self._memory.forget()
                 return await self._no_device(name, exc)
             except UserFacingError as exc:
+                self._memory.forget()
                 log.info("session %s action %s: %s", self.key, name, exc.key)
                 return Outcome.failed(name, exc)
             except Exception:
+                self._memory.forget()
                 log.exception("session %s action %s failed", self.key, name)
                 return Outcome.failed(name, UserFacingError())
             finally:
@@ -189,32 +234,11 @@ class GuildSession:
             return Outcome(action="reply", ok=True, key="reply.text", params={"text": action.text})
         return Outcome(action=action.action, ok=True, key="help.text")
 
-    def _handlers(self) -> dict[str, Callable[[Any, Context], Awaitable[Outcome]]]:
-        return {
-            "play": self._play,
-            "pause": self._pause,
-            "resume": self._resume,
-            "skip": self._skip,
-            "previous": self._previous,
-            "seek": self._seek,
-            "volume": self._volume,
-            "shuffle": self._shuffle,
-            "repeat": self._repeat,
-            "queue_add": self._queue_add,
-            "show_queue": self._show_queue,
-            "now_playing": self._now_playing,
-            "like": self._like,
-            "add_to_playlist": self._add_to_playlist,
-            "create_playlist": self._create_playlist,
-            "recommend": self._recommend,
-            "devices": self._devices_action,
-            "transfer": self._transfer,
-            "search": self._search_action,
-        }
-
     async def _current(self) -> PlaybackInfo | None:
         raw = await self._api.call("player.state", self._api.sp.current_playback, idempotent=True)
-        return playback_info(raw)
+        playback = playback_info(raw)
+        self._memory.saw(playback, self._clock())
+        return playback
 
     async def _current_track(self) -> TrackInfo:
         playback = await self._current()
@@ -237,6 +261,7 @@ class GuildSession:
             await self._api.call(
                 "player.play", self._api.sp.start_playback, uris=[resolved.uri], idempotent=True
             )
+        self._memory.saw_playing(True, self._clock())
 
     async def _play(self, action: a.Play, ctx: Context) -> Outcome:
         resolved = await self._resolver.resolve(action.query, action.kind)
@@ -257,32 +282,42 @@ class GuildSession:
         await self._api.call(
             "player.play", self._api.sp.start_playback, uris=uris[:ITEMS_PER_REQUEST], idempotent=True
         )
+        self._memory.saw_playing(True, self._clock())
         return Outcome(action="play", ok=True, key="spotify.play_uris.ok", params={"count": len(uris)})
 
     async def _pause(self, action: a.Pause, ctx: Context) -> Outcome:
         try:
             await self._api.call("player.pause", self._api.sp.pause_playback, idempotent=True)
         except PlayerRestricted:
-            if await self._is_playing() is not False:
+            if await self._is_playing(expected=False) is not False:
                 raise
             return Outcome(action="pause", ok=True, key="spotify.pause.already")
+        self._memory.saw_playing(False, self._clock())
         return Outcome(action="pause", ok=True, key="spotify.pause.ok")
 
     async def _resume(self, action: a.Resume, ctx: Context) -> Outcome:
         try:
             await self._api.call("player.play", self._api.sp.start_playback, idempotent=True)
         except PlayerRestricted:
-            if await self._is_playing() is not True:
+            if await self._is_playing(expected=True) is not True:
                 raise
             return Outcome(action="resume", ok=True, key="spotify.resume.already")
+        self._memory.saw_playing(True, self._clock())
         return Outcome(action="resume", ok=True, key="spotify.resume.ok")
 
-    async def _is_playing(self) -> bool | None:
-        """True/False from the current playback; None when nothing is loaded."""
+    async def _is_playing(self, *, expected: bool) -> bool | None:
+        """After a 403 on pause/resume: is it playing? (None: nothing loaded.)
+
+        When we saw the player in the `expected` state a moment ago, the 403 is Spotify saying "already so" and
+        no GET is needed; otherwise (unknown, stale, or the opposite state) Spotify is asked.
+        """
+        if self._memory.playing(self._clock()) is expected:
+            return expected
         playback = await self._current()
         return None if playback is None else playback.is_playing
 
     async def _skip(self, action: a.Skip, ctx: Context) -> Outcome:
+        self._memory.saw_playing(None, self._clock())  # a paused player may or may not start again
         for _ in range(action.count):
             await self._api.call("player.next", self._api.sp.next_track, idempotent=False)
         if action.count == 1:
@@ -290,6 +325,7 @@ class GuildSession:
         return Outcome(action="skip", ok=True, key="spotify.skip.many", params={"count": action.count})
 
     async def _previous(self, action: a.Previous, ctx: Context) -> Outcome:
+        self._memory.saw_playing(None, self._clock())
         await self._api.call("player.previous", self._api.sp.previous_track, idempotent=False)
         return Outcome(action="previous", ok=True, key="spotify.previous.ok")
 
@@ -320,9 +356,14 @@ class GuildSession:
             level = current + (action.delta or 0)
         level = max(0, min(100, level))
         await self._api.call("player.volume", self._api.sp.volume, level, idempotent=True)
+        self._memory.saw_volume(level, self._clock())
         return Outcome(action="volume", ok=True, key="spotify.volume.ok", params={"level": level})
 
     async def _current_volume(self) -> int:
+        """The level a volume step starts from: the one we set or saw a moment ago, else Spotify's."""
+        remembered = self._memory.level(self._clock())
+        if remembered is not None:
+            return remembered
         playback = await self._current()
         if playback is not None and playback.volume is not None:
             return playback.volume
@@ -529,6 +570,7 @@ class GuildSession:
             )
             outcome.devices = devices
             return outcome
+        self._memory.forget()  # another device: its own volume
         await self._api.call(
             "player.transfer", self._api.sp.transfer_playback, device.id, True, idempotent=True
         )
@@ -549,3 +591,27 @@ class GuildSession:
         choices = {i: fold(f"{d.name} {d.type}") for i, d in enumerate(devices)}
         match = process.extractOne(target, choices, scorer=fuzz.WRatio, score_cutoff=DEVICE_CUTOFF)
         return devices[match[2]] if match else None
+
+
+# action name -> GuildSession method (one table for every session)
+HANDLERS: dict[str, Callable[[GuildSession, Any, Context], Awaitable[Outcome]]] = {
+    "play": GuildSession._play,
+    "pause": GuildSession._pause,
+    "resume": GuildSession._resume,
+    "skip": GuildSession._skip,
+    "previous": GuildSession._previous,
+    "seek": GuildSession._seek,
+    "volume": GuildSession._volume,
+    "shuffle": GuildSession._shuffle,
+    "repeat": GuildSession._repeat,
+    "queue_add": GuildSession._queue_add,
+    "show_queue": GuildSession._show_queue,
+    "now_playing": GuildSession._now_playing,
+    "like": GuildSession._like,
+    "add_to_playlist": GuildSession._add_to_playlist,
+    "create_playlist": GuildSession._create_playlist,
+    "recommend": GuildSession._recommend,
+    "devices": GuildSession._devices_action,
+    "transfer": GuildSession._transfer,
+    "search": GuildSession._search_action,
+}
