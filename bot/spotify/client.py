@@ -2,7 +2,7 @@
 
 spotipy is synchronous; every request runs on a dedicated `ThreadPoolExecutor`, with an explicit timeout and
 spotipy's own retries switched off (it would otherwise sleep through Retry-After inside a worker thread).
-Idempotent calls are retried once on 5xx here (a plain loop: no retry objects built per call), and a 429 closes
+Idempotent calls are retried once on 5xx here (tenacity), and a 429 closes
 a gate shared by every session of the same Spotify app, so later calls fail fast without sending a request or
 holding a thread.
 
@@ -20,7 +20,6 @@ import json
 import logging
 import math
 import os
-import random
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +29,7 @@ import requests
 import spotipy
 from requests.adapters import HTTPAdapter
 from spotipy.exceptions import SpotifyException
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random
 
 from bot.errors import UserFacingError
 from bot.spotify.errors import (
@@ -150,73 +150,13 @@ def _spotify_error(response: requests.Response) -> SpotifyException:
     )
 
 
-class LeanSession(requests.Session):
-    """A requests session whose plain calls skip the per-request merging of cookies, hooks and environment.
-
-    The Web API sets no cookies and spotipy passes none, so `request` prepares the request itself and hands it
-    to the mounted adapter (the same `HTTPAdapter.send` as `Session.send`, same timeouts and exceptions).
-    Anything unusual (files, auth, cookies, hooks, streaming, redirects) takes the ordinary `Session` path.
-    """
-
-    def request(  # type: ignore[override]
-        self,
-        method: str | bytes,
-        url: str | bytes,
-        params: Any = None,
-        data: Any = None,
-        headers: Any = None,
-        cookies: Any = None,
-        files: Any = None,
-        auth: Any = None,
-        timeout: Any = None,
-        allow_redirects: bool = True,
-        proxies: Any = None,
-        hooks: Any = None,
-        stream: bool | None = None,
-        verify: Any = None,
-        cert: Any = None,
-        json: Any = None,
-    ) -> requests.Response:
-        if cookies or files or auth or hooks or stream or json is not None or self.trust_env or self.auth:
-            return super().request(
-                method, url, params=params, data=data, headers=headers, cookies=cookies, files=files,
-                auth=auth, timeout=timeout, allow_redirects=allow_redirects, proxies=proxies, hooks=hooks,
-                stream=stream, verify=verify, cert=cert, json=json,
-            )  # fmt: skip
-        prep = requests.PreparedRequest()
-        prep.prepare_method(method.decode() if isinstance(method, bytes) else method)
-        prep.prepare_url(url, params)
-        merged = requests.structures.CaseInsensitiveDict(self.headers)
-        if headers:
-            merged.update(headers)
-        prep.prepare_headers(merged)
-        prep.prepare_body(data, None)
-        send_proxies = {**self.proxies, **proxies} if proxies else self.proxies
-        chosen = self.verify if verify is None else verify
-        send_verify: bool | str = True if chosen is None else chosen  # never off unless asked for
-        send_cert = self.cert if cert is None else cert
-        adapter = self.get_adapter(prep.url or "")
-        response = adapter.send(
-            prep, stream=False, timeout=timeout, verify=send_verify, cert=send_cert, proxies=send_proxies
-        )
-        if allow_redirects and response.is_redirect:
-            history = [response, *self.resolve_redirects(
-                response, prep, stream=False, timeout=timeout, verify=send_verify,  # type: ignore[arg-type]
-                cert=send_cert, proxies=send_proxies,
-            )]  # fmt: skip
-            response = history.pop()
-            response.history = history
-        response.content  # noqa: B018 - read the body now and give the connection back to the pool
-        return response
-
-
 def _http_session() -> requests.Session:
     """A requests session that reads the environment (proxies, CA bundle) once, not on every request.
 
     With `trust_env` on, requests looks up proxies, no_proxy and ~/.netrc for every request (a netrc entry
     would even replace the bearer header); the proxies and CA bundle that apply are captured here instead.
     """
-    http = LeanSession()
+    http = requests.Session()
     http.trust_env = False
     adapter = HTTPAdapter(max_retries=0, pool_connections=2, pool_maxsize=4)
     http.mount("http://", adapter)
@@ -340,21 +280,26 @@ class SpotifyApi:
                 raise SpotifyUnavailable() from None
 
     async def _attempts(self, fn: Callable[..., T], args: Any, kwargs: Any, idempotent: bool) -> T:
-        """One try, plus one more after a short random wait when the call is idempotent and failed transiently."""
-        attempts = IDEMPOTENT_ATTEMPTS if idempotent else 1
-        for attempt in range(1, attempts + 1):
-            self._gate.check()
-            try:
+        """One try; an idempotent call that failed transiently (5xx, timeout) gets one more after a short wait."""
+        self._gate.check()
+        if not idempotent:
+            return await self._factory.run(fn, *args, **kwargs)
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(IDEMPOTENT_ATTEMPTS),
+            wait=wait_random(*RETRY_WAIT_S),
+            retry=retry_if_exception(is_transient),
+            reraise=True,
+        ):
+            with attempt:
+                self._gate.check()
                 return await self._factory.run(fn, *args, **kwargs)
-            except Exception as exc:
-                if attempt >= attempts or not is_transient(exc):
-                    raise
-            await asyncio.sleep(random.uniform(*RETRY_WAIT_S))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _mapped(self, what: str, exc: SpotifyException) -> UserFacingError:
         status, reason = exc.http_status, exc.reason
-        log.warning("spotify %s %s: status=%s reason=%s", self.label, what, status, reason)
+        # Player refusals (no device, already paused, Premium) are everyday answers, not faults of ours.
+        level = logging.INFO if status in (403, 404) else logging.WARNING
+        log.log(level, "spotify %s %s: status=%s reason=%s", self.label, what, status, reason)
         if status == 429:
             seconds = retry_after_s(exc.headers)
             self._gate.close_for(seconds)
