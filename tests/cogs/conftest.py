@@ -27,16 +27,6 @@ DJ_ROLE_ID = 555
 
 
 @pytest.fixture
-async def fake_spotify() -> AsyncIterator[FakeSpotify]:
-    fake = FakeSpotify()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
-@pytest.fixture
 async def llm() -> AsyncIterator[FakeLLMServer]:
     async with FakeLLMServer() as server:
         yield server

@@ -1,1 +1,0 @@
-from tests.fakes.spotify import fake_spotify, spotify_user  # noqa: F401
