@@ -682,6 +682,24 @@ def _const(action: Action) -> _Builder:
     return lambda _m: action
 
 
+# Phrasings that the tables above do not cover, kept narrow: "turn off the music", "another song", "next 3 songs".
+_STOP_MUSIC_RE = re.compile(
+    r"(?:turn|switch|shut)\s+off\s+(?:the\s+)?(?:music|song|player|spotify|playback)"
+    r"|(?:turn|switch|shut)\s+(?:the\s+music|the\s+song|the\s+player|it)\s+off"
+    r"|halt(?:\s+(?:the\s+)?(?:music|song|playback))?"
+    r"|apaga(?:r|la|lo)?(?:\s+(?:la musica|la cancion|el reproductor|la reproduccion|esto|eso))?"
+)
+_ANOTHER_SONG_RE = re.compile(
+    r"(?:(?:play|put on|pon|ponme)\s+)?(?:another|a different)\s+(?:song|track|one|tune)"
+    r"|(?:(?:pon|ponme)\s+)?otra\s+(?:cancion|rola|pista)"
+    r"|change\s+(?:the\s+|this\s+)?(?:song|track)"
+)
+_NEXT_N_RE = re.compile(rf"next\s+(?P<n>{_N})\s+(?P<unit>songs|tracks|tunes)")
+_VOL_SET_BARE_RE = re.compile(
+    rf"(?:set|put|adjust|pon|poner|ajusta|ajustar|fija|fijar)\s+(?:the\s+|el\s+)?(?:volume|volumen)\s+(?P<n>{_N}){_PCT}"
+)
+
+
 _CONTROL_RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_REPLAY_THIS_RE, _replay_this),
     (_RESTART_RE, _restart),
@@ -692,14 +710,18 @@ _CONTROL_RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_MUTE_RE, _const(Volume(level=0))),
     (_VOL_LEVEL_RE, _volume_level),
     (_VOL_BARE_RE, _volume_bare),
+    (_VOL_SET_BARE_RE, _volume_bare),
     (_VOL_DELTA_RE, _volume_delta),
     (_SKIP_TWICE_RE, _skip_n),
     (_SKIP_N_RE, _skip_n),
+    (_NEXT_N_RE, _skip_n),
+    (_ANOTHER_SONG_RE, _const(Skip())),
     (_NEXT_RE, _const(Skip())),
     (_SKIP_RE, _skip),
     (_PREV_SIMPLE_RE, _const(Previous())),
     (_PREV_RE, _previous),
     (_PAUSE_RE, _const(Pause())),
+    (_STOP_MUSIC_RE, _const(Pause())),
     (_RESUME_RE, _const(Resume())),
     (_NOW_PLAYING_RE, _const(NowPlaying())),
     (_SHOW_QUEUE_RE, _const(ShowQueue())),

@@ -374,6 +374,21 @@ HELD_OUT: list[tuple[str, list[dict[str, Any]] | None]] = [
     ("ponme música para dormir", None),
     ("who is playing drums on this track", None),
     ("skip the intro", None),
+    ("turn off the music", PAUSE),
+    ("turn the music off please", PAUSE),
+    ("apaga la música", PAUSE),
+    ("another song", SKIP),
+    ("pon otra canción", SKIP),
+    ("change the song", SKIP),
+    ("next 3 songs", [{"action": "skip", "count": 3}]),
+    ("set volume 100", vol(100)),
+    ("pon el volumen 40", vol(40)),
+    ("turn off the sound", vol(0)),
+    ("play another one bites the dust", play("another one bites the dust")),
+    ("change the song to hello", None),
+    ("play on my kitchen speaker", None),
+    ("play some jazz", play("jazz", "genre")),
+    ("pon algo de salsa", play("salsa", "genre")),
 ]
 
 
