@@ -9,10 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_render import OK_COLOUR
 from bot.errors import UserFacingError
 from bot.i18n import t
 from cogs.common import Gate, L, send, services_of
+from cogs.render import OK_COLOUR
 
 if TYPE_CHECKING:
     from bot.spotify.oauth import LinkResult, LinkService

@@ -8,7 +8,6 @@ import re
 import discord
 from discord.ext import commands
 
-from bot.discord_render import outcomes_embed
 from bot.errors import UserFacingError
 from bot.nlu.plan import Context, Lang
 from bot.spotify.errors import NotLinked
@@ -16,6 +15,7 @@ from cogs.account import link_view
 from cogs.common import message_context, services_of, state_of
 from cogs.errors import report_message_error
 from cogs.recommend import recommend_view_for
+from cogs.render import outcomes_embed
 
 log = logging.getLogger(__name__)
 

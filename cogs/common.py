@@ -233,8 +233,8 @@ async def send_outcome(
     ephemeral: bool = False,
 ) -> None:
     """Show a successful outcome as an embed; a failed one as the ephemeral error sentence."""
-    from bot.discord_render import outcomes_embed
     from cogs.errors import report_interaction_error
+    from cogs.render import outcomes_embed
 
     if not outcome.ok:
         await report_interaction_error(

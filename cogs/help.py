@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_render import OK_COLOUR, trim
 from bot.i18n import t
 from cogs.common import Gate, L, send
+from cogs.render import OK_COLOUR, trim
 
 
 class Help(commands.Cog):

@@ -10,12 +10,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_render import now_playing_embed, trim
 from bot.nlu import actions as a
 from bot.nlu.actions import Action
 from bot.nlu.plan import Context
 from bot.spotify.outcome import DeviceInfo, Outcome, PlaybackInfo
 from cogs.common import Gate, L, send, send_outcome, services_of
+from cogs.render import now_playing_embed, trim
 
 log = logging.getLogger(__name__)
 

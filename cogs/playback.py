@@ -12,11 +12,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_render import outcomes_embed, trim
 from bot.errors import UserFacingError
 from bot.nlu import actions as a
 from bot.nlu.actions import MAX_QUERY, Action
 from cogs.common import Gate, L, interaction_context, send, send_outcome, services_of, state_of
+from cogs.render import outcomes_embed, trim
 
 log = logging.getLogger(__name__)
 

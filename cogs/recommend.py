@@ -10,12 +10,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_render import outcomes_embed
 from bot.i18n import t
 from bot.nlu import actions as a
 from bot.nlu.plan import Context
 from bot.spotify.outcome import Outcome, TrackInfo
 from cogs.common import Gate, L, send, send_outcome, services_of
+from cogs.render import outcomes_embed
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_render import OK_COLOUR
 from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.nlu.plan import Context
 from bot.permissions import can_configure
 from cogs.account import require_links
 from cogs.common import Gate, L, send, services_of
+from cogs.render import OK_COLOUR
 
 log = logging.getLogger(__name__)
 

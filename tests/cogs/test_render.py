@@ -1,5 +1,5 @@
-from bot.discord_render import now_playing_embed, outcomes_embed, trim
 from bot.spotify.outcome import DeviceInfo, Outcome, PlaybackInfo, TrackInfo
+from cogs.render import now_playing_embed, outcomes_embed, trim
 
 TRACK = TrackInfo(
     uri="spotify:track:abc",
