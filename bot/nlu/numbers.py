@@ -119,7 +119,8 @@ def parse_duration(text: str, *, bare_seconds: bool = False) -> int | None:
         if m.group("mhalf"):
             total += 30
     if m.group("s"):
-        has_unit = bool(re.search(rf"{_SEC}\s*$", text)) and not text.endswith(("m", "h"))
+        # a unit must follow the number itself: "dos"/"tres" end in "s" but are bare numbers
+        has_unit = bool(text[m.end("s") :].strip()) and not text.endswith(("m", "h"))
         follows_min = bool(m.group("m") or m.group("h"))
         if not (has_unit or follows_min or bare_seconds):
             return None

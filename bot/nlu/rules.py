@@ -70,6 +70,7 @@ _WS_RE = re.compile(r"\s+")
 _EDGE_CHARS = " .!?¡¿,;:…~*_-"
 _FOLD = str.maketrans("áéíóúüàèìòùâêîôûäëïöçñ", "aeiouuaeiouaeiouaeiocn")
 _PUNCT_RE = re.compile(r"[^\w\s:%+]")
+_STRETCHED_RE = re.compile(r"([a-z])\1{2,}")
 
 
 def _fold(text: str) -> str:
@@ -87,8 +88,13 @@ def _clean(text: str) -> str:
 
 
 def _key(folded: str) -> str:
-    """Folded clause without punctuation (apostrophes dropped: "what's" -> "whats")."""
-    return _WS_RE.sub(" ", _PUNCT_RE.sub(" ", folded.replace("'", ""))).strip()
+    """Folded clause without punctuation (apostrophes dropped: "what's" -> "whats"), stretched letters undone.
+
+    "louderrrr", "pauseee", "nexttt": three or more of the same letter become one (no command word has a
+    tripled letter); digits are left alone so "1000" never turns into "10".
+    """
+    key = _WS_RE.sub(" ", _PUNCT_RE.sub(" ", folded.replace("'", ""))).strip()
+    return _STRETCHED_RE.sub(r"\1", key)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -108,7 +114,8 @@ _LOC = (
 )
 _POLITE_WORDS = (
     r"(?:hey|hi|hello|yo|ok|okay|oye|hola|ey|eh|please|pls|plz|kindly|por ?favor|porfa|porfis|just|so|"
-    r"and|also|tambien|y|bot|dj|buddy|bro|mate|dude|amigo|tio|spotify|alexa|siri)"
+    r"and|also|tambien|y|bot|dj|buddy|bro|mate|dude|amigo|tio|spotify|alexa|siri|google|ok google|hey google|"
+    r"cortana|computer|hold on|hang on|wait|espera|esperate|un momento|plis|pliz|porfi|xfa|x favor)"
 )
 _PREFIX_RE = re.compile(
     r"^(?:"
@@ -124,7 +131,8 @@ _PREFIX_RE = re.compile(
     r")"
 )
 _SUFFIX_RE = re.compile(
-    r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thank u|thx|ty|por ?favor|porfa|porfis|gracias|"
+    r"(?:[\s,]+(?:please|pls|plz|plox|pleasee|thanks|thank you|thank u|thx|ty|por ?favor|porfa|porfis|porfi|plis|"
+    r"pliz|xfa|x favor|gracias|"
     r"bot|dude|man|bro|mate|tio|amigo|for me|for us|asap|ok|okay|vale|"
     r"quickly|rapido|thanks a lot|muchas gracias))+$"
 )
@@ -155,31 +163,38 @@ _PCT = r"(?:\s*(?:%|percent|per cent|por ciento|porciento|pct))?"
 _ART = r"(?:the|this|that|my|current|el|la|esta|este|esto|eso|mi|lo|los|las|tu)"
 _THING = (
     r"(?:song|track|tune|music|item|one|playback|audio|media player|media|player|show|video|sound|cancion|"
-    r"pista|tema|elemento|musica|rola|reproduccion|reproductor|medio|audio)"
+    r"pista|tema|elemento|musica|rola|reproduccion|reproductor|medio|audio|trash|crap|garbage|junk|shit|basura|"
+    r"mierda|porqueria|cosa|wea)"
 )
-_OBJ = rf"(?:(?:{_ART}\s+)?{_THING}|it|this|that|everything|esto|eso|todo|this one|that one)"
+_OBJ = (
+    rf"(?:(?:{_ART}\s+)?(?:current\s+)?{_THING}(?:\s+actual)?|it|this|that|everything|esto|eso|todo|this one|"
+    r"that one)"
+)
 
 _PAUSE_RE = re.compile(
-    r"(?:pause|pausa|pausar|pausalo|pausala|pauses|pausen|pausame|pausarla|pausarlo|stop|stop playing|"
-    r"para|parar|paralo|parala|pares|pararla|deten|detener|detenlo|detenla|detengas|detenerla|"
+    r"(?:pause|pausa|pausar|pausalo|pausala|pauses|pausen|pausame|pausarla|pausarlo|pausad|pasue|puase|paus|"
+    r"stop|stop playing|para|parar|paralo|parala|pares|pararla|pare|paren|parad|deten|detener|detenlo|detenla|"
+    r"detengas|detenerla|detene|detened|detenga|detengan|"
     r"hit pause|(?:put|pon|ponle|poner|dale|dale a|dale al)\s+(?:(?:it|the music|la musica|el|la)\s+)?(?:on\s+)?(?:a\s+|en\s+)?pausa?|"
     r"deja de (?:sonar|reproducir|tocar)|para de (?:sonar|reproducir|tocar))"
     rf"(?:\s+{_OBJ})?(?:\s+(?:for a|un)\s+(?:sec|second|moment|bit|minute|momento|segundo|rato|momentito))?"
 )
 _RESUME_RE = re.compile(
-    r"(?:resume|unpause|un pause|continue|continue playing|keep playing|carry on|hit play|press play|"
+    r"(?:resume|unpause|un pause|continue|continue playing|keep playing|keep going|go on|carry on|hit play|"
+    r"press play|start (?:the music|playing|the song|it) again|reanude|reanuden|reanudad|continuad|continuen|"
+    r"sigan|seguid|vuelve a poner|volve a poner|vuelve a reproducir|"
     r"reanuda|reanudar|reanudalo|reanudala|reanudes|continua|continuar|continues|sigue|seguir|sigue sonando|"
     r"sigue reproduciendo|sigue tocando|reactiva|reactivar|despausa|despausar|quita la pausa|"
     r"quitale la pausa|quitar la pausa|dale play|dale al play|dale a play|vuelve a sonar)"
     rf"(?:\s+(?:con|with))?(?:\s+{_OBJ})?(?:\s+(?:playing|sonando))?"
 )
-_NEXT = r"(?:next|siguiente|following|proxima|proximo)"
+_NEXT = r"(?:next|nxt|siguiente|following|proxima|proximo)"
 _SKIP_RE = re.compile(
     r"(?P<v>skip|skip ahead|skip over|skip past|salta|saltar|saltate|saltala|saltalo|saltes|salte|saltea|"
     r"saltear|pasa|pasar|pasala|pasalo|pases|cambia|cambiala|cambialo|cambiar|cambies|go|move|move on|jump|"
-    r"pon|ponme|pone|play|reproduce|reproducir|ir|ve|vamos|on|onto)"
-    r"(?:\s+(?:to|on to|onto|a|al|hasta|de|over))?(?:\s+(?:the|la|el|this|that|esta|este|esto|eso|it|a))?"
-    rf"(?:\s+(?P<n>{_NEXT}))?(?:\s+{_THING})?(?:\s+(?P<n2>{_NEXT}|one))?"
+    r"pon|ponme|pone|play|reproduce|reproducir|ir|ve|vamos|on|onto|dale|quita|quitala|quitalo)"
+    r"(?:\s+(?:to|on to|onto|a|al|hasta|de|over))?(?P<art>\s+(?:the|la|el|this|that|esta|este|esto|eso|it|a))?"
+    rf"(?:\s+current)?(?:\s+(?P<n>{_NEXT}|que sigue))?(?P<t>\s+{_THING})?(?:\s+actual)?(?:\s+(?P<n2>{_NEXT}|one))?"
 )
 _SKIP_WORD_VERBS = frozenset(
     [
@@ -207,9 +222,14 @@ _SKIP_WORD_VERBS = frozenset(
         "cambiar",
         "cambies",
         "move on",
+        "quita",
+        "quitala",
+        "quitalo",
     ]
 )
-_NEXT_RE = re.compile(rf"(?:(?:the|la|el)\s+)?{_NEXT}(?:\s+{_THING})?(?:\s+(?:one|please|up))?")
+_NEXT_RE = re.compile(
+    rf"(?:(?:the|la|el)\s+)?{_NEXT}(?:\s+{_THING})?(?:\s+(?:one|please|up))?|(?:la|el) que sigue"
+)
 _SKIP_N_RE = re.compile(
     r"(?:skip|skip ahead|skip forward|salta|saltar|saltate|pasa|pasar|adelanta|avanza|go forward|jump)"
     rf"(?:\s+(?:the next|las siguientes|los siguientes|las proximas|los proximos|ahead))?\s+(?P<n>{_N}|twice)"
@@ -222,19 +242,20 @@ _SKIP_TWICE_RE = re.compile(
 _PREV_SIMPLE_RE = re.compile(
     r"(?:(?:the|la|el)\s+)?(?:previous|prev|anterior)(?:\s+(?:song|track|tune|one|item|cancion|pista|tema|elemento))?"
     r"|(?:(?:the|la|el)\s+)?(?:song|track|cancion|pista|tema) (?:anterior|before|de antes)"
-    r"|back|atras|go back|skip back|skip backwards|go backwards|go back one|back one|retrocede|retroceder|"
+    r"|back|atras|go back|skip back|skip backwards|go backwards|(?:go\s+)?back one(?:\s+(?:song|track|tune))?|"
+    r"(?:atras|regresa|retrocede|vuelve)\s+(?:una|1)\s+(?:cancion|pista|tema|rola)|retrocede|retroceder|"
     r"regresa|vuelve atras|volver atras|ve atras|ir atras|hacia atras|pa tras|para atras"
 )
 _PREV_RE = re.compile(
     r"(?P<v>go back|go|skip back|skip|jump back|jump|move back|move|step back|back|take me back|vuelve atras|"
     r"volver a (?:escuchar|poner|reproducir|oir|ver|sonar)|vuelve a (?:escuchar|poner|reproducir|oir|ver|sonar)|"
-    r"vuelve|volver|regresa|regresar|retrocede|retroceder|ir|ve|vete|pon|ponme|pone|play|replay|reproduce|"
+    r"vuelve|volve|volver|regresa|regresar|retrocede|retroceder|ir|ve|vete|pon|ponme|pone|play|replay|reproduce|"
     r"reproducir|reproduceme|escuchar|escucha|oir|ver|put on|listen to|hear)"
     r"(?:\s+(?P<a0>again|once more|one more time|otra vez|de nuevo|una vez mas|nuevamente))?"
     r"(?:\s+(?:back|backwards|atras))?(?:\s+(?:to|a|al|hasta|on))?(?:\s+(?:the|la|el|a|una|un))?"
     r"(?:\s+(?P<adj>previous|last|prior|anterior|ultima|ultimo))?"
     r"(?:\s+(?P<thing>song|track|tune|one|item|cancion|pista|tema|elemento|medio|video|rola))?"
-    r"(?:\s+(?P<adj2>anterior|before|de antes|before this))?"
+    r"(?:\s+(?P<adj2>anterior|before|de antes|before this(?: one)?))?"
     r"(?:\s+(?P<a1>again|once more|one more time|otra vez|de nuevo|una vez mas|nuevamente))?"
 )
 _PREV_BACK_VERBS = frozenset(
@@ -262,7 +283,12 @@ _RESTART_RE = re.compile(
     r"replay|play|start|pon|ponla|ponme|reproduce|reproducir|go back|vuelve|volver|regresa)?"
     r"(?:\s+(?:the|this|la|esta|el|este|it|la cancion|el tema))?(?:\s+(?:song|track|tune|cancion|tema|pista|one))?"
     r"(?:\s+(?:over|again|otra vez|de nuevo))?"
-    r"(?:\s*(?:from the|to the|desde el|al|desde|from|to)\s+(?:beginning|start|top|principio|inicio|comienzo))?"
+    r"(?:\s*(?:from the|to the|desde el|al|desde|from|to)\s+(?:beginning|start|top|principio|inicio|comienzo)"
+    r"(?:\s+(?:of\s+(?:the|this)\s+(?:song|track)|de\s+la\s+cancion|del\s+tema))?)?"
+)
+_RESTART_VERB_RE = re.compile(
+    r"(?:start|empieza|empezar|comienza|comenzar|inicia|iniciar)\s+(?:the|this|la|esta|el|este)\s+"
+    r"(?:song|track|tune|cancion|tema|pista)\s+(?:over|again|de nuevo|otra vez|desde cero)"
 )
 _RESTART_WORDS = re.compile(
     r"restart|reinicia|start over|empieza de nuevo|empezar de nuevo|vuelve a empezar|volver a empezar|"
@@ -317,6 +343,7 @@ _SEEK_BACK = frozenset(
         "jump back",
         "move back",
         "rewind back",
+        "back up",
         "retrocede",
         "retroceder",
         "retrocedela",
@@ -363,6 +390,10 @@ _SEEK_DELTA_RE = re.compile(
     + r")\s+)?(?:(?:it|the song|the track|la cancion|el tema)\s+)?(?:(?:by|unos|some)\s+)?(?P<t>[\w: ]+?)"
     r"(?:\s+(?P<d>forwards?|ahead|back|backwards|adelante|atras|hacia adelante|hacia atras|para atras|pa tras|"
     r"mas|more|further))?"
+)
+_SEEK_UNIT_RE = re.compile(
+    r"(?:pon|ponla|ponlo|ve|vete|ir|salta|go|jump|skip)\s+(?:(?:to|al|a|hasta)\s+)?(?:the|el)\s+"
+    r"(?P<u>minuto|minute|segundo|second)\s+(?P<t>[\w:]+(?: y [\w]+)?)"
 )
 _SEEK_DIR_BACK = frozenset(["back", "backwards", "atras", "hacia atras", "para atras", "pa tras"])
 
@@ -417,7 +448,7 @@ _DOWN_VERBS = frozenset(
         "bajalo",
     ]
 )
-_MOD_SMALL = r"a bit|a little|a little bit|a tad|slightly|a touch|un poco|un poquito|poquito|un pelin|un pelo|little|bit|some|a bit more|a little more|un poco mas|mas"
+_MOD_SMALL = r"a notch|one notch|a step|a tiny bit|tantito|un tantito|un poquitito|poquitin|un poquitin|a bit|a little|a little bit|a tad|slightly|a touch|un poco|un poquito|poquito|un pelin|un pelo|little|bit|some|a bit more|a little more|un poco mas|mas"
 _MOD_BIG = r"a lot|lots|much|way|way up|way down|mucho|muchisimo|bastante|a ton|loads|really|heaps"
 _UP_CORE = (
     r"(?:turn|crank|pump|bring|put|kick|jack|boost)(?:\s+(?:it|this|that|the music|the volume|the sound|things|the song|music|volume|sound|the tunes))?\s+up"
@@ -425,8 +456,10 @@ _UP_CORE = (
     r"|louder|(?:make|get)\s+(?:it|the music|this|the sound)\s+louder|volume up|vol up|sound up"
     r"|up the (?:volume|music|sound)|(?:increase|raise|boost)\s+(?:the\s+)?(?:volume|sound|it|music)"
     r"|more volume|more sound|crank it|loud(?:er)?"
-    r"|(?:sube|subele|subelo|subir|subirle|subale|sube\s+le)(?:\s+(?:el volumen|la musica|el sonido|la|volumen|eso|esto))?"
-    r"|mas (?:alto|fuerte|volumen)|(?:dale|ponle|pon|ponme) mas volumen|volumen (?:arriba|mas alto)|mas volumen|sube volumen"
+    r"|(?:sube|subi|subid|suba|suban|subanle|subile|subele|subelo|subir|subirle|subale|sube\s+le|aumenta|aumente|"
+    r"aumentad|aumentar|incrementa|incremente)(?:\s+(?:el volumen|la musica|el sonido|la|volumen|eso|esto))?"
+    r"|(?:(?:dale|ponle|pon|ponme|ponlo|ponla)\s+)?mas (?:alto|fuerte|recio|volumen)|volumen (?:arriba|mas alto)"
+    r"|mas volumen|sube volumen"
 )
 _DOWN_CORE = (
     r"(?:turn|bring|put|take)(?:\s+(?:it|this|that|the music|the volume|the sound|things|the song|music|volume|sound|the tunes))?\s+down"
@@ -434,7 +467,8 @@ _DOWN_CORE = (
     r"|quieter|softer|(?:make|get)\s+(?:it|the music|this|the sound)\s+(?:quieter|softer)|volume down|vol down|sound down"
     r"|down the (?:volume|music|sound)|(?:lower|decrease|reduce|drop)(?:\s+(?:the\s+)?(?:volume|sound|it|music))?"
     r"|less volume|less loud|not so loud|too loud"
-    r"|(?:baja|bajale|bajalo|bajar|bajarle|bajale|baje)(?:\s+(?:el volumen|la musica|el sonido|la|volumen|eso|esto))?"
+    r"|(?:baja|bajale|bajalo|bajar|bajarle|bajale|baje|bajad|bajen|bajenle|bajele|disminuye|disminuya|disminuir|"
+    r"reduce|reduzca)(?:\s+(?:el volumen|la musica|el sonido|la|volumen|eso|esto))?"
     r"|mas (?:bajo|bajito|suave|despacio|flojo)|menos volumen|volumen (?:abajo|mas bajo)|baja volumen"
 )
 _VOL_DELTA_RE = re.compile(
@@ -473,6 +507,8 @@ _NOW_PLAYING_RE = re.compile(
     r"|cancion esta sonando|tema es este|tema es|tema suena|cancion estas poniendo|pones|estas reproduciendo)"
     r"|(?:cual|como se llama)\s+(?:es\s+)?(?:esta|la|este)\s+(?:cancion|tema)(?:\s+que\s+(?:suena|esta sonando))?"
     r"|cancion actual|tema actual|nombre de (?:la|esta) cancion"
+    r"|(?:wat|wut|wht|what)\s+(?:song|track)\s+(?:is\s+)?(?:this|that|playing)"
+    r"|(?:que|q)\s+(?:rola|tema|cancion)\s+es\s+(?:esta|este|esa|ese)"
 )
 _SHOW_QUEUE_RE = re.compile(
     r"(?:(?:show|see|view|list|display|check|get|print|open)(?:\s+(?:me|us))?\s+)?(?:the\s+|my\s+|our\s+|current\s+)?"
@@ -488,9 +524,13 @@ _LIKE_RE = re.compile(
     r"(?:like|heart|save|guarda|guardar|guardala|guardalo|dale like|dale me gusta|dale corazon|marca como favorita|"
     r"add|anade|agrega|mete|pon)"
     r"(?P<obj>\s+(?:this|it|this song|this track|the song|the track|that|that song|the current song|this one|"
-    r"what s playing|whats playing|esta|esto|esta cancion|la cancion|este tema|esta rola|la))?"
+    r"what s playing|whats playing|esta|esto|esta cancion|la cancion|este tema|esta rola|la|a esta|a esto|"
+    r"a esta cancion|a la cancion|a este tema|a esta rola))?"
     r"(?P<dest>\s+(?:to|in|into|a|en|entre)\s+(?:my\s+|mis\s+|la\s+|tu\s+|the\s+)?(?:library|liked songs|liked|likes|favorites|"
     r"favourites|favoritos|me gusta|biblioteca|canciones que me gustan|saved songs|collection|coleccion))?"
+)
+_LIKE_FAV_RE = re.compile(
+    r"(?:marca|marcala|pon|ponla)\s+(?:(?:esta cancion|esta|la cancion|este tema)\s+)?como\s+(?:favorita|favorito)"
 )
 _LIKE_BARE = frozenset({"like", "dale like", "dale me gusta", "dale corazon", "like it", "like this"})
 _DEVICES_RE = re.compile(
@@ -499,11 +539,16 @@ _DEVICES_RE = re.compile(
     r"|(?:what|which)\s+devices\s+(?:are there|are available|do i have|are connected|can i use|are online|do we have)(?:\s+(?:available|connected))?"
     r"|(?:(?:muestra|muestrame|mostrar|lista|listar|ver|ensename|ensena)\s+)?(?:mis\s+|los\s+)?dispositivos(?:\s+disponibles)?"
     r"|que dispositivos (?:hay|tengo|tienes|estan disponibles)(?:\s+disponibles)?|cuales son (?:mis|los) dispositivos"
+    r"|(?:what|which)\s+devices\s+can\s+(?:i|we|you)\s+(?:play on|use|play to)|lista de dispositivos"
+    r"|(?:show|list|see|view)(?:\s+(?:me|us))?\s+(?:my|the|all|available|the available)\s+(?:speakers|players)"
+    r"|(?:muestra|muestrame|lista|ver)\s+(?:mis|los)\s+(?:altavoces|bocinas|parlantes)"
 )
 _HELP_RE = re.compile(
     r"help|ayuda|ayudame|help me|commands|comandos|what can you do|what can i (?:say|ask|do)|how do i use (?:you|this|this bot|the bot)"
     r"|how does this work|que puedes hacer|que sabes hacer|como te uso|como funcionas|como funciona esto|lista de comandos"
     r"|(?:show|list)(?:\s+me)?\s+(?:the\s+|your\s+)?commands|help please|necesito ayuda"
+    r"|what commands (?:are there|do you have|can i use|do you know)|(?:show|get|open)(?:\s+me)?\s+(?:the\s+)?help"
+    r"|como (?:se usa|uso) (?:esto|este|este bot|el bot)"
 )
 _SHUFFLE_OFF_RE = re.compile(
     r"(?:turn|switch|put|set)\s+off\s+(?:the\s+)?shuffle(?:\s+mode)?|(?:turn|switch|set)\s+(?:the\s+)?shuffle(?:\s+mode)?\s+off"
@@ -518,11 +563,13 @@ _SHUFFLE_ON_RE = re.compile(
     r"|(?:activa|activar|pon|poner|enciende|prende|ponlo en|ponla en|pon en)\s+(?:el\s+|la\s+)?(?:modo\s+)?(?:aleatorio|shuffle|reproduccion aleatoria|random)"
     r"|(?:modo\s+)?aleatorio(?:\s+(?:on|activado|si))?|mezcla|mezclar|mezcla(?:la|las)?\s+(?:la cola|las canciones|la lista|la playlist)"
     r"|reproduccion aleatoria|modo random|random mode|en aleatorio"
+    r"|(?:put|set|pon|ponlo|ponla)\s+(?:(?:it|this|the music|the queue|the playlist|la musica|la cola)\s+)?"
+    r"(?:on|in|to|en)\s+(?:shuffle|aleatorio|random)(?:\s+mode)?"
 )
 _REPEAT_OFF_RE = re.compile(
     r"(?:turn|switch|set)\s+off\s+(?:the\s+)?(?:repeat|loop)(?:\s+mode)?|(?:turn|switch|set)\s+(?:the\s+)?(?:repeat|loop)(?:\s+mode)?\s+off"
     r"|(?:disable|deactivate|stop)\s+(?:the\s+)?(?:repeat|repeating|loop|looping)(?:\s+mode)?|(?:repeat|loop)(?:\s+mode)?\s+off"
-    r"|stop repeating|stop looping|no (?:more )?repeat|dont repeat|no repeat|no repitas|deja de repetir|sin repetir|no repetir"
+    r"|stop repeating|stop looping|no (?:more )?repeat|no repeat|deja de repetir|(?:sin|no) repetir(?: mas)?"
     r"|(?:desactiva|desactivar|quita|quitar|apaga|apagar)\s+(?:el\s+|la\s+)?(?:modo\s+)?(?:repetir|repeticion|bucle|repeat)"
 )
 _REPEAT_TRACK_RE = re.compile(
@@ -548,9 +595,16 @@ def _limit(value: int | None, low: int, high: int) -> int | None:
     return value if value is not None and low <= value <= high else None
 
 
+_SONG_WORDS = frozenset({"song", "track", "tune", "cancion", "tema", "rola", "pista"})
+
+
 def _skip(m: re.Match[str]) -> Action | None:
     verb = m.group("v")
     has_next = bool(m.group("n") or (m.group("n2") and m.group("n2") != "one"))
+    if verb == "quita" and not (m.group("art") and (m.group("t") or "").strip() in _SONG_WORDS):
+        return None  # "quita esta cancion" skips; "quita" alone or "quita la musica" is something else
+    if verb == "dale" and not has_next:
+        return None
     if verb in _SKIP_WORD_VERBS or has_next:
         if verb in ("pon", "ponme", "pone", "play", "reproduce", "reproducir") and not has_next:
             return None
@@ -703,7 +757,9 @@ _VOL_SET_BARE_RE = re.compile(
 _CONTROL_RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_REPLAY_THIS_RE, _replay_this),
     (_RESTART_RE, _restart),
+    (_RESTART_VERB_RE, _replay_this),
     (_SEEK_POS_RE, _seek_position),
+    (_SEEK_UNIT_RE, _seek_position),
     (_SEEK_DELTA_RE, _seek_delta),
     (_VOL_MAX_RE, _const(Volume(level=100))),
     (_VOL_HALF_RE, _const(Volume(level=50))),
@@ -736,19 +792,26 @@ _CONTROL_RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
 
 
 def _like(key: str) -> Action | None:
+    if _LIKE_FAV_RE.fullmatch(key):
+        return Like()
     m = _LIKE_RE.fullmatch(key)
     if not m:
         return None
     verb_only = key.split(" ")[0]
     if m.group("dest"):
         return Like()
-    if key in _LIKE_BARE or (m.group("obj") and verb_only in ("like", "heart", "save", "guarda", "guardar")):
+    if key in _LIKE_BARE or (
+        m.group("obj") and verb_only in ("like", "heart", "save", "guarda", "guardar", "dale")
+    ):
         return Like()
     if key in ("guardala", "guardalo"):
         return Like()
     return None
 
 
+_POWER_ONLY_RE = re.compile(
+    r"apaga|apagar|apagala|apagalo|enciende|prende|turn off|switch off|shut off|turn on|switch on|halt"
+)
 _NOW_SUFFIX_RE = re.compile(r"(?:\s+(?:now|right now|ahora|ahora mismo|ya|rn|immediately|enseguida))+$")
 
 
@@ -781,6 +844,8 @@ def _control(folded_clause: str) -> Action | None:
     if not key:
         return None
     located = _WS_RE.sub(" ", _LOC_ANY_RE.sub(" ", key)).strip()
+    if _POWER_ONLY_RE.fullmatch(located):
+        located = key  # "apaga la tele": switching a device off is not pausing the music
     for candidate in (key, located) if located != key else (key,):
         if not candidate:
             continue
@@ -975,6 +1040,14 @@ _SORT_HEAD_RE = re.compile(
     r"mejor(?:es)?|mas (?:popular(?:es)?|escuchad[oa]s|nuev[oa]s|recientes)|populares|recientes|top \d+)\b"
 )
 _SERVICE_ANY_RE = re.compile(rf"\b{_SERVICE}\b")
+_RELATIVE_RE = re.compile(r"(?:before|after)\s+(?:this|that|it)(?:\s+(?:one|song|track))?")
+# Things people "play"/"pon" that are not music: games, household devices, "pon atencion" ("pay attention").
+_NON_MUSIC_HEAD_RE = re.compile(
+    r"(?:a|an|un|una|unos|unas)\s+(?:games?|juegos?|partidas?|round of|hand of)\b"
+    r"|(?:chess|checkers|poker|video ?games?|videojuegos?|ajedrez|atencion|cuidado)\b"
+    r"|(?:a|an|the|my|un|una|el|la|las|los|mi)\s+(?:alarms?|timers?|reminders?|alarmas?|temporizador|recordatorio|"
+    r"mesa|luz|luces|tele|television|lights?|tv|calefaccion|aire acondicionado|lavadora)\b"
+)
 _YEAR_RE = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _QUERY_BAD_CHARS_RE = re.compile(r"[?¿{}\[\]<>\\|=]")
 _QUOTED_RE = re.compile(r"""^(["'])(.+)\1$""")
@@ -1027,6 +1100,8 @@ def _query_ok(folded: str) -> bool:
     if q in _VAGUE_QUERY or _QUERY_BAD_CHARS_RE.search(q):
         return False
     if _VAGUE_HEAD_RE.match(q) or _MOOD_RE.fullmatch(q) or _SORT_HEAD_RE.match(q):
+        return False
+    if _NON_MUSIC_HEAD_RE.match(q) or _RELATIVE_RE.fullmatch(q):
         return False
     return not (_REFUSE_RE.search(q) or _SERVICE_ANY_RE.search(q) or _YEAR_RE.search(q))
 

@@ -395,3 +395,77 @@ HELD_OUT: list[tuple[str, list[dict[str, Any]] | None]] = [
 @pytest.mark.parametrize(("text", "expected"), HELD_OUT, ids=[c[0][:40] for c in HELD_OUT])
 def test_held_out_phrasings(text: str, expected: list[dict[str, Any]] | None) -> None:
     assert _dump(text) == expected
+
+
+# Regressions found with tests/nlu/heldout_generalisation.jsonl: dialects, typos, stretched letters, and the
+# look-alikes that must stay with the LLM (games, household devices, "dos" read as seconds).
+GENERALISATION: list[tuple[str, list[dict[str, Any]] | None]] = [
+    ("salta dos", [{"action": "skip", "count": 2}]),
+    ("sáltate tres", [{"action": "skip", "count": 3}]),
+    ("salta 30 segundos", seek_by(30)),
+    ("play the song before this one", PREV),
+    ("volvé a la anterior", PREV),
+    ("atrás una canción", PREV),
+    ("back one track", PREV),
+    ("pauseee", PAUSE),
+    ("pasue", PAUSE),
+    ("hold on, pause", PAUSE),
+    ("detenga la música por favor", PAUSE),
+    ("parad la música", PAUSE),
+    ("para la canción plis", PAUSE),
+    ("keep going", RESUME),
+    ("reanude la música por favor", RESUME),
+    ("nexttt", SKIP),
+    ("nxt", SKIP),
+    ("skip this trash", SKIP),
+    ("skip the current song", SKIP),
+    ("dale siguiente", SKIP),
+    ("pasa a la que sigue", SKIP),
+    ("quita esta canción", SKIP),
+    ("louderrrr", UP),
+    ("ponle más recio", UP),
+    ("subí el volumen", UP),
+    ("suba el volumen por favor", UP),
+    ("aumenta el volumen", UP),
+    ("turn it up a notch", UP),
+    ("hey google, turn up the volume", UP),
+    ("bájale tantito", DOWN),
+    ("bajad el volumen", DOWN),
+    ("disminuye el volumen", DOWN),
+    ("pon el minuto 2", seek_to(120)),
+    ("start the song over", seek_to(0)),
+    ("go back to the start of the song", seek_to(0)),
+    ("empieza la canción de nuevo", seek_to(0)),
+    ("back up 15 seconds", seek_by(-15)),
+    ("put it on shuffle", [{"action": "shuffle", "on": True}]),
+    ("no repetir más", [{"action": "repeat", "mode": "off"}]),
+    ("¿qué rola es esta?", NOW),
+    ("wat song is this", NOW),
+    ("dale like a esta", LIKE),
+    ("marca esta canción como favorita", LIKE),
+    ("list my speakers", DEVICES),
+    ("which devices can I play on", DEVICES),
+    ("lista de dispositivos", DEVICES),
+    ("what commands are there", HELP),
+    ("¿cómo se usa este bot?", HELP),
+    ("play Before I Grew Up To Love You by Wafah Dufour", play("Before I Grew Up To Love You Wafah Dufour")),
+    ("play a game with me", None),
+    ("play chess", None),
+    ("pon atención", None),
+    ("pon una alarma a las 7", None),
+    ("pon la mesa", None),
+    ("apaga la tele", None),
+    ("quita la música", None),
+    ("quita", None),
+    ("dale", None),
+    ("no repitas", None),
+    ("don't repeat", None),
+    ("wait", None),
+    ("volume 1000", None),
+    ("qué sigue", QUEUE),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GENERALISATION, ids=[c[0][:40] for c in GENERALISATION])
+def test_generalisation_phrasings(text: str, expected: list[dict[str, Any]] | None) -> None:
+    assert _dump(text) == expected
