@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pydantic import SecretStr
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.nlu.parser import IntentParser
-from bot.nlu.plan import Context, Plan
+from bot.nlu.plan import Context
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +37,6 @@ class MappedTokens:
 
     async def access_token(self, user_id: int) -> str:
         return self._tokens[user_id]
-
-
-class RulesOffParser(IntentParser):
-    """The naive design: every message goes to the LLM (no local rules first, none as the last resort)."""
-
-    @staticmethod
-    def _local(text: str, ctx: Context) -> Plan | None:
-        return None
 
 
 def bench_settings(data_dir: Path, urls: Mapping[str, str], **overrides: Any) -> Settings:
@@ -69,18 +60,14 @@ def bench_settings(data_dir: Path, urls: Mapping[str, str], **overrides: Any) ->
 
 
 def make_parser(settings: Settings, chain: Any, *, local_rules: bool) -> IntentParser:
-    """The production parser, or the rules-off one; a public switch is used when the parser has one."""
+    """The production parser, or the naive one (every message to the LLM, no local rules at all)."""
     from bot.nlu.parser import build_intent_parser
 
     if local_rules:
         return build_intent_parser(settings, chain=chain)
-    params = inspect.signature(IntentParser.__init__).parameters
-    for flag in ("local_rules", "use_rules", "rules"):
-        if flag in params:
-            return IntentParser(
-                chain, temperature=settings.temperature_command, owns_chain=False, **{flag: False}
-            )
-    return RulesOffParser(chain, temperature=settings.temperature_command, owns_chain=False)
+    return IntentParser(
+        chain, temperature=settings.temperature_command, owns_chain=False, use_local_rules=False
+    )
 
 
 @dataclass
@@ -107,6 +94,7 @@ class BenchBot:
 
 async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rules: bool = True) -> BenchBot:
     """Storage, one LLM chain shared by parser and recommender, sessions on per-user tokens, the Assistant."""
+    from bot.app import settle_heap
     from bot.llm.chain import build_chain
     from bot.llm.recommender import LLMRecommender
     from bot.spotify.manager import SessionManager
@@ -131,6 +119,7 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
         for provider in chain.providers:  # the one-off model-list check is start-up work, not a command's
             with contextlib.suppress(Exception):
                 await provider.wait_for_model_check()
+    settle_heap()  # as bot.app.build_services does
     return BenchBot(settings, assistant, parser, sessions, repo, chain, recommender)
 
 

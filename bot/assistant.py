@@ -6,18 +6,16 @@ Cogs, the terminal chat and the benchmarks all call `Assistant`; nothing here kn
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bot.errors import NotAllowed, UserFacingError
 from bot.nlu.actions import CONTROL_ACTIONS, Action
 from bot.nlu.plan import Context, Lang, Plan
+from bot.nlu.text import normalise_text
 from bot.spotify.outcome import Outcome
 
 log = logging.getLogger(__name__)
-
-MAX_INPUT_CHARS = 2000
 
 
 class IntentParser(Protocol):
@@ -56,12 +54,6 @@ class Response:
         return [o.message(self.lang) for o in self.outcomes]
 
 
-def clean_text(text: str) -> str:
-    """Drop control characters, fold whitespace, trim to MAX_INPUT_CHARS."""
-    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text[: MAX_INPUT_CHARS * 2])
-    return " ".join(kept.split())[:MAX_INPUT_CHARS]
-
-
 class Assistant:
     """Parses free text, checks permissions in code, and runs each action on the right session."""
 
@@ -70,7 +62,7 @@ class Assistant:
         self._sessions = sessions
 
     async def handle_text(self, text: str, ctx: Context) -> Response:
-        cleaned = clean_text(text)
+        cleaned = normalise_text(text)
         if not cleaned:
             plan = Plan(lang=ctx.locale)
             return Response(plan, [Outcome(action="none", ok=False, key="error.empty")])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import unicodedata
 
 from bot.config import Settings
 from bot.llm.chain import ChainResult, InvalidOutput, LLMChain, build_chain
@@ -20,18 +19,12 @@ from bot.nlu.prompt import (
     estimate_messages_tokens,
 )
 from bot.nlu.rules import parse_local
+from bot.nlu.text import normalise_text
 
 log = logging.getLogger(__name__)
 
 MAX_ACTIONS = 8  # one message asking for more than this is not a music command
-MAX_TEXT_CHARS = 2000
 COMMAND_MAX_TOKENS = 512  # includes gpt-oss reasoning tokens (reasoning effort "low")
-
-
-def normalise_text(text: str) -> str:
-    """Control characters to spaces, whitespace folded, bounded length (the parser's own guard)."""
-    kept = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text[: MAX_TEXT_CHARS * 2])
-    return " ".join(kept.split())[:MAX_TEXT_CHARS]
 
 
 def actions_from_json(content: str) -> list[Action]:
