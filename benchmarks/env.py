@@ -94,7 +94,6 @@ class BenchBot:
 
 async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rules: bool = True) -> BenchBot:
     """Storage, one LLM chain shared by parser and recommender, sessions on per-user tokens, the Assistant."""
-    from bot.app import settle_heap
     from bot.llm.chain import build_chain
     from bot.llm.recommender import LLMRecommender
     from bot.spotify.manager import SessionManager
@@ -119,7 +118,6 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
         for provider in chain.providers:  # the one-off model-list check is start-up work, not a command's
             with contextlib.suppress(Exception):
                 await provider.wait_for_model_check()
-    settle_heap()  # as bot.app.build_services does
     return BenchBot(settings, assistant, parser, sessions, repo, chain, recommender)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -52,16 +51,6 @@ class Services:
                 log.exception("closing %s failed", name)
 
 
-def settle_heap() -> None:
-    """After start-up: collect once, then exempt every object alive now from future collections (gc.freeze).
-
-    Imports and services leave ~hundreds of thousands of long-lived objects; without this, each full collection
-    rescans them all in the middle of some user's command.
-    """
-    gc.collect()
-    gc.freeze()
-
-
 async def build_services(
     settings: Settings,
     *,
@@ -95,7 +84,6 @@ async def build_services(
         repo=repo, tokens=tokens, settings=settings, suggester=recommender, api_base=api_base
     )
     assistant = Assistant(parser, sessions)
-    settle_heap()
     return Services(
         settings=settings,
         repo=repo,
