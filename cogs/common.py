@@ -242,3 +242,7 @@ async def send_outcome(
         )
         return
     await send(interaction, embed=outcomes_embed([outcome], lang), view=view, ephemeral=ephemeral)
+
+
+# Commands offered in servers and in DMs (the personal ones); guild-only commands use app_commands.guild_only.
+personal = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)

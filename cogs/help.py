@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.i18n import t
-from cogs.common import Gate, L, send
+from cogs.common import Gate, L, personal, send
 from cogs.render import OK_COLOUR, trim
 
 
@@ -16,7 +16,7 @@ class Help(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="help", description=L("ui.cmd.help"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     async def help(self, interaction: discord.Interaction) -> None:
         async with Gate(interaction) as gate:
             ctx = await gate.begin(ephemeral=True, defer=False)

@@ -14,7 +14,7 @@ from bot.nlu import actions as a
 from bot.nlu.actions import Action
 from bot.nlu.plan import Context
 from bot.spotify.outcome import DeviceInfo, Outcome, PlaybackInfo
-from cogs.common import Gate, L, send, send_outcome, services_of
+from cogs.common import Gate, L, personal, send, send_outcome, services_of
 from cogs.render import now_playing_embed, trim
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class Panel(commands.Cog):
         self.bot.remove_dynamic_items(PanelButton)
 
     @app_commands.command(name="nowplaying", description=L("ui.cmd.nowplaying"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     async def nowplaying(self, interaction: discord.Interaction) -> None:
         async with Gate(interaction) as gate:
             ctx = await gate.begin()
@@ -162,7 +162,7 @@ class Panel(commands.Cog):
             await send(interaction, embed=now_playing_embed(outcome.playback, ctx.locale), view=panel_view())
 
     @app_commands.command(name="devices", description=L("ui.cmd.devices"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     async def devices(self, interaction: discord.Interaction) -> None:
         async with Gate(interaction) as gate:
             ctx = await gate.begin()

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.errors import UserFacingError
 from bot.nlu import actions as a
 from bot.nlu.actions import MAX_QUERY, Action
-from cogs.common import Gate, L, interaction_context, send, send_outcome, services_of, state_of
+from cogs.common import Gate, L, interaction_context, personal, send, send_outcome, services_of, state_of
 from cogs.render import outcomes_embed, trim
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class Playback(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="play", description=L("ui.cmd.play"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     @app_commands.rename(query=L("ui.opt.query"))
     @app_commands.describe(query=L("ui.optdesc.query"))
     async def play(self, interaction: discord.Interaction, query: str) -> None:
@@ -76,29 +76,29 @@ class Playback(commands.Cog):
         return await search_choices(interaction, current)
 
     @app_commands.command(name="pause", description=L("ui.cmd.pause"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     async def pause(self, interaction: discord.Interaction) -> None:
         await run_and_show(interaction, a.Pause(), control=True)
 
     @app_commands.command(name="resume", description=L("ui.cmd.resume"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     async def resume(self, interaction: discord.Interaction) -> None:
         await run_and_show(interaction, a.Resume(), control=True)
 
     @app_commands.command(name="skip", description=L("ui.cmd.skip"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     @app_commands.rename(count=L("ui.opt.count"))
     @app_commands.describe(count=L("ui.optdesc.count"))
     async def skip(self, interaction: discord.Interaction, count: app_commands.Range[int, 1, 50] = 1) -> None:
         await run_and_show(interaction, a.Skip(count=count), control=True)
 
     @app_commands.command(name="previous", description=L("ui.cmd.previous"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     async def previous(self, interaction: discord.Interaction) -> None:
         await run_and_show(interaction, a.Previous(), control=True)
 
     @app_commands.command(name="seek", description=L("ui.cmd.seek"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     @app_commands.rename(position=L("ui.opt.position"))
     @app_commands.describe(position=L("ui.optdesc.position"))
     async def seek(self, interaction: discord.Interaction, position: str) -> None:
@@ -109,14 +109,14 @@ class Playback(commands.Cog):
             await send_outcome(interaction, outcome, ctx.locale)
 
     @app_commands.command(name="volume", description=L("ui.cmd.volume"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     @app_commands.rename(level=L("ui.opt.level"))
     @app_commands.describe(level=L("ui.optdesc.level"))
     async def volume(self, interaction: discord.Interaction, level: app_commands.Range[int, 0, 100]) -> None:
         await run_and_show(interaction, a.Volume(level=level), control=True)
 
     @app_commands.command(name="shuffle", description=L("ui.cmd.shuffle"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     @app_commands.rename(state=L("ui.opt.state"))
     @app_commands.describe(state=L("ui.optdesc.state"))
     @app_commands.choices(
@@ -129,7 +129,7 @@ class Playback(commands.Cog):
         await run_and_show(interaction, a.Shuffle(on=state == "on"), control=True)
 
     @app_commands.command(name="repeat", description=L("ui.cmd.repeat"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     @app_commands.rename(mode=L("ui.opt.mode"))
     @app_commands.describe(mode=L("ui.optdesc.mode"))
     @app_commands.choices(
@@ -162,7 +162,7 @@ class Playback(commands.Cog):
         await run_and_show(interaction, a.ShowQueue(), control=False)
 
     @app_commands.command(name="like", description=L("ui.cmd.like"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     async def like(self, interaction: discord.Interaction) -> None:
         await run_and_show(interaction, a.Like(), control=True)
 
@@ -186,7 +186,7 @@ class Playback(commands.Cog):
         )
 
     @app_commands.command(name="ask", description=L("ui.cmd.ask"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     @app_commands.rename(text=L("ui.opt.text"))
     @app_commands.describe(text=L("ui.optdesc.text"))
     async def ask(self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 2000]) -> None:
@@ -207,7 +207,7 @@ async def search_choices(interaction: discord.Interaction, current: str) -> list
     try:
         state = state_of(interaction.client)
         ctx = await interaction_context(interaction.client, interaction)
-        key = (ctx.session_key if ctx.is_dm else f"guild:{ctx.guild_id}", prefix)
+        key = (ctx.session_key, prefix)
         cached = state.search_cache.get(key)
         if cached is not None:
             return cached

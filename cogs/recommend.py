@@ -14,7 +14,7 @@ from bot.i18n import t
 from bot.nlu import actions as a
 from bot.nlu.plan import Context
 from bot.spotify.outcome import Outcome, TrackInfo
-from cogs.common import Gate, L, send, send_outcome, services_of
+from cogs.common import Gate, L, personal, send, send_outcome, services_of
 from cogs.render import outcomes_embed
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class Recommend(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="recommend", description=L("ui.cmd.recommend"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @personal
     @app_commands.rename(prompt=L("ui.opt.prompt"), count=L("ui.opt.count"))
     @app_commands.describe(prompt=L("ui.optdesc.prompt"), count=L("ui.optdesc.count"))
     async def recommend(
