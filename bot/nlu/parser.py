@@ -1,4 +1,4 @@
-"""The intent parser: local rules first, then the LLM chain, then local rules again as the last resort."""
+"""The intent parser: local rules first (so they still answer when every LLM is down), then the LLM chain."""
 
 from __future__ import annotations
 
@@ -110,9 +110,8 @@ class IntentParser:
                     prompt_tokens=result.prompt_tokens,
                     completion_tokens=result.completion_tokens,
                 )
-        fallback = self._local(text, ctx)  # last resort (rules may learn more by then, e.g. a lenient pass)
-        if fallback is not None:
-            return fallback
+        # Nothing answered: the local rules already had their say above (they are deterministic, so asking them
+        # again as a "last resort" would repeat the same work for the same None). Simple commands never got here.
         return Plan(lang=lang, source="none", latency_ms=(time.perf_counter() - started) * 1000.0)
 
     async def parse_offline(self, text: str, ctx: Context) -> Plan:
