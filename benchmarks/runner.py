@@ -41,7 +41,6 @@ class BenchConfig:
     fallback_trials: int = 5
     memory_guilds: int = 1000
     memory_parses: int = 10_000
-    spotify_threads: int | None = None  # None = the bot's default
 
     @classmethod
     def quick(cls, **overrides: Any) -> BenchConfig:
@@ -83,8 +82,6 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
     commands = typical_mix(config.warmup_commands + config.e2e_commands, seed=11)
     warmup, measured = commands[: config.warmup_commands], commands[config.warmup_commands :]
     overrides: dict[str, Any] = {}
-    if config.spotify_threads is not None:
-        overrides["spotify_threads"] = config.spotify_threads
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)

@@ -30,6 +30,7 @@ from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from bot.config import Settings
+from bot.http_pool import HttpPool
 from bot.llm.errors import ProviderFailure
 from bot.llm.groq_provider import build_groq_provider
 from bot.llm.openrouter_provider import build_openrouter_provider
@@ -337,9 +338,13 @@ class _ModelCall:
         raise ProviderFailure("transient", detail="no attempt made")  # unreachable: tenacity reraises
 
 
-def build_chain(settings: Settings) -> LLMChain | None:
-    """Groq then OpenRouter, skipping providers without a key; None when no key is configured at all."""
-    providers = [p for p in (build_groq_provider(settings), build_openrouter_provider(settings)) if p]
+def build_chain(settings: Settings, http: HttpPool | None = None) -> LLMChain | None:
+    """Groq then OpenRouter, skipping providers without a key; None when no key is configured at all.
+
+    `http`: the process's shared aiohttp pool (its owner closes it); without one each provider makes its own.
+    """
+    built = (build_groq_provider(settings, http), build_openrouter_provider(settings, http))
+    providers = [p for p in built if p]
     if not providers:
         log.info("no LLM key configured: local parser only")
         return None

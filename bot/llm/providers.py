@@ -19,6 +19,7 @@ from typing import Any
 import groq
 import openai
 
+from bot.http_pool import HttpPool
 from bot.llm.budget import RateBudget
 from bot.llm.errors import ProviderFailure, failure_for_status
 
@@ -118,6 +119,7 @@ class ChatProvider:
     check_models: bool = False
     reasoning_effort: str | None = None
     clock: Callable[[], float] = time.monotonic
+    owned_http: HttpPool | None = None  # the provider's own HTTP pool (None: it sends on a shared one)
     typical_latency_s: float = DEFAULT_TYPICAL_LATENCY_S  # moving average of answered requests
     _answered: bool = False
     _retired: set[str] = field(default_factory=set)
@@ -265,3 +267,5 @@ class ChatProvider:
             with contextlib.suppress(BaseException):
                 await self._check_task
         await self.client.close()
+        if self.owned_http is not None:
+            await self.owned_http.aclose()
