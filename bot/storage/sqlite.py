@@ -196,12 +196,53 @@ class SqliteRepository:
                 (self._encrypt_token(token), token.expires_at, token.scope, time.time(), user_id),
             )
 
-    async def mark_needs_relink(self, user_id: int) -> None:
+    async def _stored_refresh_token(self, user_id: int) -> tuple[bool, str | None]:
+        """(linked?, the stored refresh token), read inside the caller's transaction."""
+        async with self._conn.execute(
+            "SELECT token_encrypted, token_expires_at, token_scope FROM linked_accounts WHERE user_id = ?",
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return False, None
+        return True, self._decrypt_token(row[0], row[1], row[2]).refresh_token
+
+    async def replace_token(self, user_id: int, token: SpotifyToken, *, refreshed_from: str | None) -> bool:
+        """Store a refreshed token only if the stored refresh token is still `refreshed_from` (one transaction)."""
         async with self._write_lock:
-            await self._conn.execute(
-                "UPDATE linked_accounts SET needs_relink = 1, updated_at = ? WHERE user_id = ?",
-                (time.time(), user_id),
-            )
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                linked, stored = await self._stored_refresh_token(user_id)
+                replaced = linked and stored == refreshed_from
+                if replaced:
+                    await self._conn.execute(
+                        "UPDATE linked_accounts SET token_encrypted = ?, token_expires_at = ?, "
+                        "token_scope = ?, updated_at = ? WHERE user_id = ?",
+                        (self._encrypt_token(token), token.expires_at, token.scope, time.time(), user_id),
+                    )
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+        return replaced
+
+    async def mark_needs_relink(self, user_id: int, *, if_refresh_token: str | None = None) -> bool:
+        """Flag the link as needing a new authorisation; with `if_refresh_token`, only while that is stored."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                linked, stored = await self._stored_refresh_token(user_id)
+                marked = linked and (if_refresh_token is None or stored == if_refresh_token)
+                if marked:
+                    await self._conn.execute(
+                        "UPDATE linked_accounts SET needs_relink = 1, updated_at = ? WHERE user_id = ?",
+                        (time.time(), user_id),
+                    )
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+        return marked
 
     async def delete_account(self, user_id: int) -> bool:
         """Forget the user's link; guilds they controlled lose their controller (the next linker takes over)."""
