@@ -87,7 +87,7 @@ class SqliteRepository:
         """
         in_memory = str(path) == ":memory:"
         if not in_memory:
-            if key_file is not None and not path.exists():
+            if key_file is not None and not await asyncio.to_thread(path.exists):
                 raise StorageStartupError("storage.missing", database=path, key_file=key_file)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
