@@ -311,35 +311,49 @@ class LinkService:
     async def access_token(self, user_id: int) -> str:
         """A valid access token, refreshed REFRESH_MARGIN_S before expiry. Raises NotLinked or LinkExpired."""
         async with self._lock_for(user_id):
-            account = await self._repo.get_account(user_id)
-            if account is None:
-                raise NotLinked()
-            if account.needs_relink:
-                raise LinkExpired()
-            token = account.token
-            now = self._clock()
-            if token.expires_at - REFRESH_MARGIN_S > now:
-                return token.access_token
-            if not token.refresh_token:
+            account = await self._linked(user_id)
+            if account.token.expires_at - REFRESH_MARGIN_S > self._clock():
+                return account.token.access_token
+            # Single-flight across processes too: whoever holds the lock refreshes; the others re-read the
+            # account after it and use the token it stored (the old refresh token may have been rotated).
+            async with self._repo.refresh_lock(user_id):
+                return await self._refresh_locked(user_id)
+
+    async def _linked(self, user_id: int) -> LinkedAccount:
+        account = await self._repo.get_account(user_id)
+        if account is None:
+            raise NotLinked()
+        if account.needs_relink:
+            raise LinkExpired()
+        return account
+
+    async def _refresh_locked(self, user_id: int) -> str:
+        """Refresh the user's token unless another process did while we waited for the refresh lock."""
+        account = await self._linked(user_id)
+        token = account.token
+        now = self._clock()
+        if token.expires_at - REFRESH_MARGIN_S > now:
+            return token.access_token
+        if not token.refresh_token:
+            await self._repo.mark_needs_relink(user_id)
+            raise LinkExpired()
+        try:
+            payload = await self._post_token(
+                {"grant_type": "refresh_token", "refresh_token": token.refresh_token}, account.client_id
+            )
+            fresh = self._token_from(payload, previous_refresh=token.refresh_token)
+        except _TokenEndpointError as exc:
+            if exc.error == "invalid_grant":
+                log.info("Spotify refused the refresh token of user %s: relink needed", user_id)
                 await self._repo.mark_needs_relink(user_id)
-                raise LinkExpired()
-            try:
-                payload = await self._post_token(
-                    {"grant_type": "refresh_token", "refresh_token": token.refresh_token}, account.client_id
-                )
-                fresh = self._token_from(payload, previous_refresh=token.refresh_token)
-            except _TokenEndpointError as exc:
-                if exc.error == "invalid_grant":
-                    log.info("Spotify refused the refresh token of user %s: relink needed", user_id)
-                    await self._repo.mark_needs_relink(user_id)
-                    raise LinkExpired() from None
-                log.warning("refreshing the token of user %s failed: %s", user_id, exc)
-                return self._still_valid(token, now)
-            except _SpotifyDown as exc:
-                log.warning("refreshing the token of user %s failed: %s", user_id, exc)
-                return self._still_valid(token, now)
-            await self._repo.update_token(user_id, fresh)
-            return fresh.access_token
+                raise LinkExpired() from None
+            log.warning("refreshing the token of user %s failed: %s", user_id, exc)
+            return self._still_valid(token, now)
+        except _SpotifyDown as exc:
+            log.warning("refreshing the token of user %s failed: %s", user_id, exc)
+            return self._still_valid(token, now)
+        await self._repo.update_token(user_id, fresh)
+        return fresh.access_token
 
     @staticmethod
     def _still_valid(token: SpotifyToken, now: float) -> str:
