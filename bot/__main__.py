@@ -62,8 +62,21 @@ def configure_logging(settings: Settings, *, quiet: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.storage.crypto import EncryptionKeyError
+    from bot.storage.errors import StorageStartupError
+
     args = build_arg_parser().parse_args(argv)
     settings = Settings()
+    try:
+        return _dispatch(args, settings)
+    except StorageStartupError as exc:  # one sentence saying what to do, not a traceback
+        print(exc.message(settings.default_language), file=sys.stderr)
+    except EncryptionKeyError as exc:
+        print(str(exc), file=sys.stderr)
+    return 1
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command
     if command is None:
         command = "run" if settings.discord_token is not None else "chat"
@@ -80,34 +93,27 @@ def main(argv: list[str] | None = None) -> int:
 
         print_command_tree(sys.stdout)
         return 0
-    from bot.storage.factory import StorageStartError
+    if command == "chat":
+        from bot.cli.chat import run_chat
 
-    try:
-        if command == "chat":
-            from bot.cli.chat import run_chat
+        return asyncio.run(run_chat(settings, sys.stdin, sys.stdout, use_spotify=args.spotify))
+    if command == "web":
+        from bot.cli.web import run_web
 
-            return asyncio.run(run_chat(settings, sys.stdin, sys.stdout, use_spotify=args.spotify))
-        if command == "web":
-            from bot.cli.web import run_web
+        return asyncio.run(run_web(settings))
+    from bot.cli.run import run_discord
 
-            return asyncio.run(run_web(settings))
-        from bot.cli.run import run_discord
+    if args.shards is not None or args.shard_count is not None:
+        shard_count = args.shard_count if args.shard_count is not None else settings.shard_count
+        shards = args.shards if args.shards is not None else list(settings.shard_ids)
+        if shard_count is None or any(shard >= shard_count for shard in shards):
+            from bot.i18n import t
 
-        if args.shards is not None or args.shard_count is not None:
-            shard_count = args.shard_count if args.shard_count is not None else settings.shard_count
-            shards = args.shards if args.shards is not None else list(settings.shard_ids)
-            if shard_count is None or any(shard >= shard_count for shard in shards):
-                print(
-                    "--shards needs --shard-count (or SHARD_COUNT) larger than every shard id.",
-                    file=sys.stderr,
-                )
-                return 2
-            settings = settings.model_copy(update={"shard_count": shard_count, "shard_ids": shards})
-        start_web = not (args.no_web or args.shards is not None)
-        return run_discord(settings, sync=args.sync, start_web=start_web)
-    except StorageStartError as exc:
-        print(exc.message(settings.default_language), file=sys.stderr)
-        return 2
+            print(t("cli.shard_count_needed", settings.default_language), file=sys.stderr)
+            return 2
+        settings = settings.model_copy(update={"shard_count": shard_count, "shard_ids": shards})
+    start_web = not (args.no_web or args.shards is not None)
+    return run_discord(settings, sync=args.sync, start_web=start_web)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import IO
 
 from bot.config import Settings
-from bot.i18n import t
 from bot.storage.crypto import load_or_create_key
+from bot.storage.errors import StorageStartupError
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -20,31 +20,14 @@ except ImportError:  # pragma: no cover - Windows has no fcntl; the lock is then
     fcntl = None  # type: ignore[assignment]
 
 
-class StorageStartError(RuntimeError):
-    """The store cannot be opened. `message(lang)` is one sentence an operator can act on (en/es)."""
-
-    key = ""
-
-    def __init__(self, **params: object) -> None:
-        self.params = params
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str | None) -> str:
-        return t(self.key, lang, **self.params)
-
-
-class DataDirInUse(StorageStartError):
-    key = "storage.data_dir_in_use"
-
+class DataDirInUse(StorageStartupError):
     def __init__(self, data_dir: Path) -> None:
-        super().__init__(data_dir=data_dir)
+        super().__init__("storage.data_dir_in_use", data_dir=data_dir)
 
 
-class DatabaseUnreachable(StorageStartError):
-    key = "storage.unreachable"
-
+class DatabaseUnreachable(StorageStartupError):
     def __init__(self, detail: str) -> None:
-        super().__init__(detail=detail)
+        super().__init__("storage.unreachable", detail=detail)
 
 
 class DataDirLock:
@@ -93,8 +76,8 @@ def _without_secrets(text: str, settings: Settings) -> str:
 
 async def open_repository(settings: Settings) -> Repository:
     """The repository every service shares. PostgreSQL is read uncached so no process ever reads stale data."""
-    cipher = load_or_create_key(settings)
     if settings.uses_postgres:
+        cipher = load_or_create_key(settings)
         from bot.storage.postgres import PostgresRepository
 
         assert settings.database_url is not None
@@ -117,7 +100,11 @@ async def open_repository(settings: Settings) -> Repository:
 
     lock = DataDirLock.acquire(settings.lock_file_path)
     try:
-        sqlite = await SqliteRepository.open(settings.database_path, cipher)
+        # A key file from an earlier start means a database with links must be beside it (checked when opening).
+        existing_key = settings.key_file_path if settings.token_encryption_key is None else None
+        key_file = existing_key if existing_key is not None and existing_key.exists() else None
+        cipher = load_or_create_key(settings)
+        sqlite = await SqliteRepository.open(settings.database_path, cipher, key_file=key_file)
     except BaseException:
         lock.release()
         raise

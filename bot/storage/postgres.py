@@ -173,12 +173,46 @@ class PostgresRepository:
             user_id,
         )
 
-    async def mark_needs_relink(self, user_id: int) -> None:
-        await self._pool.execute(
-            "UPDATE linked_accounts SET needs_relink = 1, updated_at = $1 WHERE user_id = $2",
-            time.time(),
+    async def _stored_refresh_token(self, conn: asyncpg.Connection, user_id: int) -> tuple[bool, str | None]:
+        """(linked?, the stored refresh token), with the row locked until the caller's transaction ends."""
+        row = await conn.fetchrow(
+            "SELECT token_encrypted, token_expires_at, token_scope FROM linked_accounts "
+            "WHERE user_id = $1 FOR UPDATE",
             user_id,
         )
+        if row is None:
+            return False, None
+        return True, self._decrypt_token(row[0], row[1], row[2]).refresh_token
+
+    async def replace_token(self, user_id: int, token: SpotifyToken, *, refreshed_from: str | None) -> bool:
+        """Store a refreshed token only while the stored refresh token is `refreshed_from` (row lock)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            linked, stored = await self._stored_refresh_token(conn, user_id)
+            if not linked or stored != refreshed_from:
+                return False
+            await conn.execute(
+                "UPDATE linked_accounts SET token_encrypted = $1, token_expires_at = $2, token_scope = $3, "
+                "updated_at = $4 WHERE user_id = $5",
+                self._encrypt_token(token),
+                token.expires_at,
+                token.scope,
+                time.time(),
+                user_id,
+            )
+        return True
+
+    async def mark_needs_relink(self, user_id: int, *, if_refresh_token: str | None = None) -> bool:
+        """Flag the link for relinking; with `if_refresh_token`, only while that one is stored (row lock)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            linked, stored = await self._stored_refresh_token(conn, user_id)
+            if not linked or (if_refresh_token is not None and stored != if_refresh_token):
+                return False
+            await conn.execute(
+                "UPDATE linked_accounts SET needs_relink = 1, updated_at = $1 WHERE user_id = $2",
+                time.time(),
+                user_id,
+            )
+        return True
 
     async def delete_account(self, user_id: int) -> bool:
         """Forget the user's link; guilds they controlled lose their controller (one transaction)."""

@@ -62,7 +62,7 @@ async def test_a_second_process_on_one_data_dir_is_refused_in_the_users_language
         await first.stdin.drain()
         assert "30" in (await asyncio.wait_for(first.stdout.readuntil(b"30%"), 60)).decode()
         code, out, err = await run_bot(tmp_path, "chat", stdin=b"volume 20\n", DEFAULT_LANGUAGE="es")
-        assert code == 2 and out == ""
+        assert code == 1 and out == ""
         assert err.strip().startswith("Otro proceso del bot ya usa el directorio de datos")
         assert err.strip().count("\n") == 0 and "Traceback" not in err
     finally:
