@@ -133,6 +133,12 @@ class CachedRepository:
     async def pop_oauth_state(self, state: str) -> OAuthState | None:
         return await self.inner.pop_oauth_state(state)
 
+    async def get_meta(self, key: str) -> str | None:
+        return await self.inner.get_meta(key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self.inner.set_meta(key, value)
+
     async def close(self) -> None:
         self._guilds.clear()
         self._accounts.clear()

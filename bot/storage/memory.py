@@ -17,6 +17,7 @@ class MemoryRepository:
         self._guilds: dict[int, GuildSettings] = {}
         self._accounts: dict[int, LinkedAccount] = {}
         self._states: dict[str, OAuthState] = {}
+        self._meta: dict[str, str] = {}
         self._lock = asyncio.Lock()
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:
@@ -60,6 +61,12 @@ class MemoryRepository:
 
     async def pop_oauth_state(self, state: str) -> OAuthState | None:
         return self._states.pop(state, None)
+
+    async def get_meta(self, key: str) -> str | None:
+        return self._meta.get(key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
 
     async def close(self) -> None:
         return None
