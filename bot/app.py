@@ -76,7 +76,7 @@ async def build_services(
         accounts_base = accounts_base or demo.accounts_base
     cipher = load_or_create_key(settings)
     repo = CachedRepository(await SqliteRepository.open(settings.database_path, cipher))
-    parser = build_intent_parser(settings)
+    parser = build_intent_parser(settings, usage_store=repo)
     recommender = parser.recommender()
     links = LinkService(repo, settings, accounts_base=accounts_base, api_base=api_base)
     tokens: TokenProvider = StaticTokenProvider(demo_token) if demo_token is not None else links

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Generic, TypeVar
 
 from bot.storage.repository import GuildSettings, LinkedAccount, OAuthState, Repository, SpotifyToken
@@ -132,6 +133,12 @@ class CachedRepository:
 
     async def pop_oauth_state(self, state: str) -> OAuthState | None:
         return await self.inner.pop_oauth_state(state)
+
+    async def load_llm_usage(self) -> dict[str, str]:
+        return await self.inner.load_llm_usage()
+
+    async def save_llm_usage(self, records: Mapping[str, str]) -> None:
+        await self.inner.save_llm_usage(records)
 
     async def close(self) -> None:
         self._guilds.clear()

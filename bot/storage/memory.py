@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
+from collections.abc import Mapping
 
 from bot.storage.repository import GuildSettings, LinkedAccount, OAuthState, SpotifyToken
 from bot.storage.sqlite import check_guild_changes
@@ -17,6 +18,7 @@ class MemoryRepository:
         self._guilds: dict[int, GuildSettings] = {}
         self._accounts: dict[int, LinkedAccount] = {}
         self._states: dict[str, OAuthState] = {}
+        self._llm_usage: dict[str, str] = {}
         self._lock = asyncio.Lock()
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:
@@ -60,6 +62,12 @@ class MemoryRepository:
 
     async def pop_oauth_state(self, state: str) -> OAuthState | None:
         return self._states.pop(state, None)
+
+    async def load_llm_usage(self) -> dict[str, str]:
+        return dict(self._llm_usage)
+
+    async def save_llm_usage(self, records: Mapping[str, str]) -> None:
+        self._llm_usage.update(records)
 
     async def close(self) -> None:
         return None

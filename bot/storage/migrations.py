@@ -71,6 +71,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX oauth_states_created_at ON oauth_states (created_at)",
         ),
     ),
+    Migration(
+        2,
+        "LLM budgets spent today",
+        (
+            """
+            CREATE TABLE llm_usage (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 

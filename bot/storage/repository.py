@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -67,6 +68,14 @@ class Repository(Protocol):
     async def save_oauth_state(self, state: OAuthState) -> None: ...
     async def pop_oauth_state(self, state: str) -> OAuthState | None:
         """Return and delete the state (single use); None if unknown."""
+        ...
+
+    async def load_llm_usage(self) -> dict[str, str]:
+        """Every saved LLM budget record (key -> opaque text, e.g. "groq:openai/gpt-oss-20b" -> JSON)."""
+        ...
+
+    async def save_llm_usage(self, records: Mapping[str, str]) -> None:
+        """Insert or replace these LLM budget records (one write for all of them)."""
         ...
 
     async def close(self) -> None: ...

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import logging
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +269,21 @@ class SqliteRepository:
             created_at=float(row[6]),
             lang=row[5],
         )
+
+    async def load_llm_usage(self) -> dict[str, str]:
+        async with self._conn.execute("SELECT key, value FROM llm_usage") as cur:
+            return {str(key): str(value) for key, value in await cur.fetchall()}
+
+    async def save_llm_usage(self, records: Mapping[str, str]) -> None:
+        if not records:
+            return
+        now = time.time()
+        async with self._write_lock:
+            await self._conn.executemany(
+                "INSERT INTO llm_usage (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                [(key, value, now) for key, value in records.items()],
+            )
 
     async def close(self) -> None:
         if self._closed:
