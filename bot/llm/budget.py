@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import math
 import re
 import time
 from collections import deque
@@ -61,6 +59,11 @@ def utc_day(wall: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(wall))
 
 
+def day_window(wall: float) -> int:
+    """The UTC day `wall` falls in, as the unix second it starts (the counters' window)."""
+    return int(wall // DAY_S * DAY_S)
+
+
 def seconds_to_utc_midnight(wall: float) -> float:
     return DAY_S - (wall % DAY_S)
 
@@ -85,10 +88,12 @@ class Limits:
 
 
 class UsageStore(Protocol):
-    """Where spent budgets survive a restart: small text records by key (the storage repository)."""
+    """Where spent budgets survive a restart and are shared by processes: the storage repository's counters."""
 
-    async def load_llm_usage(self) -> dict[str, str]: ...
-    async def save_llm_usage(self, records: Mapping[str, str]) -> None: ...
+    async def hold_until(self, key: str, until: float) -> float: ...
+    async def get_hold(self, key: str) -> float: ...
+    async def add_usage(self, key: str, window_start: int, amount: int) -> int: ...
+    async def get_usage(self, key: str, window_start: int) -> int: ...
 
 
 class RateBudget:
@@ -110,6 +115,9 @@ class RateBudget:
         self.blocked_until = 0.0
         self._server_tokens_left: int | None = None
         self._server_tokens_until = 0.0
+        self._unsaved_requests = 0
+        self._unsaved_tokens = 0
+        self._unsaved_block = 0.0
         self.dirty = False
 
     # -- reading -------------------------------------------------------------------------------------------
@@ -118,7 +126,8 @@ class RateBudget:
             self._events.popleft()
         today = utc_day(now)
         if today != self.day:
-            self.day, self.day_requests, self.day_tokens, self.dirty = today, 0, 0, True
+            self.day, self.day_requests, self.day_tokens = today, 0, 0
+            self._unsaved_requests = self._unsaved_tokens = 0
 
     @property
     def requests_this_minute(self) -> int:
@@ -173,6 +182,8 @@ class RateBudget:
         self._events.append((now, tokens))
         self.day_requests += 1
         self.day_tokens += tokens
+        self._unsaved_requests += 1
+        self._unsaved_tokens += tokens
         if self._server_tokens_left is not None:
             self._server_tokens_left -= tokens
         self.dirty = True
@@ -187,13 +198,14 @@ class RateBudget:
                 self._events[index] = (at, actual)
                 break
         self.day_tokens = max(0, self.day_tokens + actual - estimated)
+        self._unsaved_tokens += actual - estimated
         self.dirty = True
 
     def block_for(self, seconds: float) -> None:
         """Send nothing for `seconds` (a spent server quota, for instance)."""
         until = self._clock() + max(0.0, seconds)
         if until > self.blocked_until:
-            self.blocked_until = until
+            self.blocked_until = self._unsaved_block = until
             self.dirty = True
 
     def update_from_headers(self, headers: Mapping[str, str]) -> None:
@@ -218,6 +230,7 @@ class RateBudget:
                 # The server counts what other processes with the same key spent too.
                 used = max(0, limit - day_left)
                 if used > self.day_requests:
+                    self._unsaved_requests += used - self.day_requests
                     self.day_requests, self.dirty = used, True
             if day_left <= 0:
                 wait = parse_reset(headers.get("x-ratelimit-reset-requests"))
@@ -234,44 +247,34 @@ class RateBudget:
         current = {f: getattr(self.limits, f) for f in ("rpm", "tpm", "rpd", "tpd")}
         current.update(changes)
         self.limits = Limits(**current)
-        self.dirty = True
 
-    # -- persistence ---------------------------------------------------------------------------------------
-    def to_record(self) -> str:
-        learned = {
-            f: getattr(self.limits, f)
-            for f in ("rpm", "tpm", "rpd", "tpd")
-            if getattr(self.limits, f) != getattr(self.configured, f)
-        }
-        record = {
-            "day": self.day,
-            "requests": self.day_requests,
-            "tokens": self.day_tokens,
-            "blocked_until": round(self.blocked_until, 3),
-            "learned": learned,
-        }
-        return json.dumps(record, separators=(",", ":"), sort_keys=True)
+    # -- persistence (shared counters and holds in the storage repository) -----------------------------------
+    def window(self) -> int:
+        return day_window(self._clock())
 
-    def restore(self, raw: str) -> None:
-        """Take back what a previous process saved (today's counts, a block still running, learned limits)."""
-        try:
-            record = json.loads(raw)
-            day = str(record["day"])
-            requests, tokens = int(record["requests"]), int(record["tokens"])
-            blocked = float(record.get("blocked_until", 0.0))
-            learned = {k: int(v) for k, v in dict(record.get("learned", {})).items() if k in ("tpm", "rpd")}
-        except (ValueError, TypeError, KeyError):
-            log.warning("%s: ignoring an unreadable saved budget record", self.key)
-            return
+    def take_unsaved(self) -> tuple[int, int, int, float]:
+        """(day window, requests, tokens, block end) not yet saved; resets the pending amounts."""
+        self._roll(self._clock())
+        pending = (
+            day_window(self._clock()),
+            self._unsaved_requests,
+            self._unsaved_tokens,
+            self._unsaved_block,
+        )
+        self._unsaved_requests = self._unsaved_tokens = 0
+        self._unsaved_block = 0.0
+        self.dirty = False
+        return pending
+
+    def absorb(self, window: int, requests: int, tokens: int, blocked_until: float) -> None:
+        """What every process has spent today (from the store), and a block one of them saved."""
         now = self._clock()
-        if learned:
-            self._set_limits(**learned)
-        if day == utc_day(now):
+        self._roll(now)
+        if window == day_window(now):
             self.day_requests = max(self.day_requests, requests)
             self.day_tokens = max(self.day_tokens, tokens)
-        if blocked > now:
-            self.blocked_until = max(self.blocked_until, blocked)
-        self.dirty = False
+        if blocked_until > now:
+            self.blocked_until = max(self.blocked_until, blocked_until)
 
 
 class ProviderBudget:
@@ -352,7 +355,7 @@ class BudgetBook:
         return [scope for budget in self.budgets for scope in budget.scopes()]
 
     async def ensure_loaded(self, models: Mapping[str, Iterable[str]] | None = None) -> None:
-        """Read saved records once (creating each configured model's scope first, so its record applies)."""
+        """Read today's saved spending once (creating each configured model's scope first, so it applies)."""
         if self._loaded:
             return
         async with self._load_lock:
@@ -362,15 +365,14 @@ class BudgetBook:
                 for model in (models or {}).get(budget.provider, ()):
                     budget.for_model(model)
             try:
-                records = await self._store.load_llm_usage()
+                for scope in self.scopes():
+                    window = scope.window()
+                    requests = await self._store.get_usage(_key(scope, "requests"), window)
+                    tokens = await self._store.get_usage(_key(scope, "tokens"), window)
+                    hold = await self._store.get_hold(_key(scope, "hold"))
+                    scope.absorb(window, requests, tokens, hold)
             except Exception:
-                log.exception("could not read saved LLM budgets; starting from zero")
-                records = {}
-            by_key = {scope.key: scope for scope in self.scopes()}
-            for key, raw in records.items():
-                scope = by_key.get(key)
-                if scope is not None:
-                    scope.restore(raw)
+                log.exception("could not read saved LLM budgets; counting from zero")
             self._loaded = True
 
     def note_spending(self) -> None:
@@ -385,21 +387,19 @@ class BudgetBook:
         await self.flush()
 
     async def flush(self) -> None:
-        """Save every changed scope now."""
+        """Save what every scope spent since the last save, and learn what other processes spent."""
         if self._store is None or not self._loaded:
             return
-        dirty = [scope for scope in self.scopes() if scope.dirty]
-        if not dirty:
-            return
-        records = {scope.key: scope.to_record() for scope in dirty}
-        for scope in dirty:
-            scope.dirty = False
-        try:
-            await self._store.save_llm_usage(records)
-        except Exception:
-            for scope in dirty:
-                scope.dirty = True
-            log.exception("could not save LLM budgets (%d records); will try again", len(records))
+        for scope in [scope for scope in self.scopes() if scope.dirty]:
+            window, requests, tokens, block = scope.take_unsaved()
+            try:
+                total_requests = await self._store.add_usage(_key(scope, "requests"), window, requests)
+                total_tokens = await self._store.add_usage(_key(scope, "tokens"), window, tokens)
+                hold = await self._store.hold_until(_key(scope, "hold"), block) if block else 0.0
+            except Exception:
+                log.exception("could not save the LLM budget of %s", scope.key)
+                continue
+            scope.absorb(window, total_requests, total_tokens, hold)
 
     async def aclose(self) -> None:
         task = self._flush_task
@@ -410,6 +410,5 @@ class BudgetBook:
         await self.flush()
 
 
-def minutes(seconds: float) -> int:
-    """Whole minutes, rounded up, at least 1 (for "back in about N minutes")."""
-    return max(1, math.ceil(seconds / 60.0))
+def _key(scope: RateBudget, what: str) -> str:
+    return f"llm:{scope.key}:{what}"

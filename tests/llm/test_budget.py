@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from bot.llm.budget import Limits, ProviderBudget, RateBudget, parse_reset, utc_day
+from bot.llm.budget import Limits, ProviderBudget, RateBudget, day_window, parse_reset
 
 NOON = 1_796_212_800.0  # 2026-12-02 12:00:00 UTC
 
@@ -89,29 +87,25 @@ def test_server_tokens_left_limit_large_requests_only() -> None:
     assert budget.refusal(400) is None
 
 
-def test_a_saved_record_restores_today_but_not_yesterday() -> None:
+def test_unsaved_spending_is_handed_over_once() -> None:
     clock = Clock()
-    first = RateBudget("groq:m", Limits(rpd=1000), clock=clock)
-    for _ in range(7):
-        first.spend(50)
-    first.update_from_headers({"x-ratelimit-limit-requests": "500"})
-    record = first.to_record()
-    assert json.loads(record)["day"] == utc_day(NOON)
-
-    again = RateBudget("groq:m", Limits(rpd=1000), clock=clock)
-    again.restore(record)
-    assert (again.day_requests, again.day_tokens, again.limits.rpd) == (7, 350, 500)
-
-    clock.now += 86_400.0
-    tomorrow = RateBudget("groq:m", Limits(rpd=1000), clock=clock)
-    tomorrow.restore(record)
-    assert (tomorrow.day_requests, tomorrow.limits.rpd) == (0, 500)  # learned limits stay, counts do not
+    budget = RateBudget("groq:m", Limits(rpd=1000), clock=clock)
+    budget.spend(50)
+    budget.spend(50)
+    budget.settle(50, 80)
+    budget.block_for(30.0)
+    assert budget.take_unsaved() == (day_window(NOON), 2, 130, NOON + 30.0)
+    assert budget.take_unsaved() == (day_window(NOON), 0, 0, 0.0)
 
 
-def test_an_unreadable_record_is_ignored() -> None:
-    budget = RateBudget("groq:m", Limits(rpd=5), clock=Clock())
-    budget.restore("{not json")
-    assert budget.day_requests == 0 and budget.refusal(1) is None
+def test_what_other_processes_spent_today_counts_but_not_yesterday() -> None:
+    clock = Clock()
+    budget = RateBudget("groq:m", Limits(rpd=10), clock=clock)
+    budget.absorb(day_window(NOON), 10, 5000, 0.0)
+    assert budget.refusal(1) == "rpd"
+    other = RateBudget("groq:m", Limits(rpd=10), clock=clock)
+    other.absorb(day_window(NOON) - 86_400, 10, 5000, NOON - 1.0)
+    assert other.refusal(1) is None
 
 
 def test_account_budget_is_shared_by_every_model() -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
+from bot.llm.budget import day_window
 from bot.llm.chain import LLMChain, build_chain
 from bot.storage.crypto import TokenCipher
 from bot.storage.sqlite import SqliteRepository
@@ -28,9 +30,9 @@ def groq_only(server: FakeLLMServer, repo: SqliteRepository, **over: object) -> 
 
 async def test_a_spent_day_is_remembered_after_a_restart(llm_server: FakeLLMServer, tmp_path: Path) -> None:
     llm_server.script(answer(PAUSE), times=None)
-    llm_server.limit_requests = 2  # Groq's x-ratelimit-limit-requests: 2 requests a day
+    llm_server.limit_requests = 2  # Groq says: 2 requests a day (as configured below)
     repo = await open_repo(tmp_path)
-    chain = groq_only(llm_server, repo)
+    chain = groq_only(llm_server, repo, groq_rpd=2)
     try:
         assert await run_command(chain, "hold on") is not None
         assert await run_command(chain, "hold on please") is not None
@@ -41,7 +43,7 @@ async def test_a_spent_day_is_remembered_after_a_restart(llm_server: FakeLLMServ
     assert len(llm_server.requests) == 2
 
     repo = await open_repo(tmp_path)
-    restarted = groq_only(llm_server, repo)
+    restarted = groq_only(llm_server, repo, groq_rpd=2)
     try:
         assert await run_command(restarted, "hold on") is None
     finally:
@@ -50,31 +52,42 @@ async def test_a_spent_day_is_remembered_after_a_restart(llm_server: FakeLLMServ
     assert len(llm_server.requests) == 2  # the new process knew the day was spent
 
 
-async def test_tokens_learned_from_headers_are_saved(llm_server: FakeLLMServer, tmp_path: Path) -> None:
-    llm_server.limit_requests, llm_server.limit_tokens = 500, 6000
+async def test_a_server_side_block_is_remembered_after_a_restart(
+    llm_server: FakeLLMServer, tmp_path: Path
+) -> None:
+    llm_server.remaining_requests = 1  # the answer says "0 requests left" (reset in 6 s)
     repo = await open_repo(tmp_path)
     chain = groq_only(llm_server, repo)
     try:
         assert await run_command(chain, "hold on") is not None
     finally:
         await chain.aclose()
-    try:
-        [raw] = (await repo.load_llm_usage()).values()
-    finally:
         await repo.close()
-    record = json.loads(raw)
-    assert record["requests"] == 1 and record["tokens"] > 0
-    assert record["learned"] == {"rpd": 500, "tpm": 6000}
+    repo = await open_repo(tmp_path)
+    restarted = groq_only(llm_server, repo)
+    try:
+        assert await run_command(restarted, "hold on") is None
+    finally:
+        await restarted.aclose()
+        await repo.close()
+    assert len(llm_server.requests) == 1
 
 
-async def test_an_unreadable_saved_record_does_not_stop_the_chain(
+async def test_requests_and_tokens_are_counted_in_the_shared_counters(
     llm_server: FakeLLMServer, tmp_path: Path
 ) -> None:
     repo = await open_repo(tmp_path)
-    await repo.save_llm_usage({f"groq:{MODEL}": "{broken"})
     chain = groq_only(llm_server, repo)
     try:
-        assert await run_command(chain, "hold on") is not None
+        result = await run_command(chain, "hold on")
+        assert result is not None
     finally:
         await chain.aclose()
+    try:
+        window = day_window(time.time())
+        requests = await repo.get_usage(f"llm:groq:{MODEL}:requests", window)
+        tokens = await repo.get_usage(f"llm:groq:{MODEL}:tokens", window)
+    finally:
         await repo.close()
+    assert requests == 1
+    assert tokens == result.prompt_tokens + result.completion_tokens  # the settled usage, not the estimate
