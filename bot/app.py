@@ -82,7 +82,7 @@ async def build_services(
         accounts_base = accounts_base or demo.accounts_base
     repo = await open_repository(settings)
     http = HttpPool()  # one aiohttp session for every outgoing API request of the process
-    chain = build_chain(settings, http)
+    chain = build_chain(settings, repo, http=http)  # the repository keeps the day's LLM budgets
     parser = build_intent_parser(settings, chain=chain)
     recommender = parser.recommender()
     links = LinkService(repo, settings, accounts_base=accounts_base, api_base=api_base)

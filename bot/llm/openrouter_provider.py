@@ -6,6 +6,7 @@ from openai import AsyncOpenAI
 
 from bot.config import Settings
 from bot.http_pool import HttpPool
+from bot.llm.budget import Limits, ProviderBudget
 from bot.llm.providers import ChatProvider
 from bot.llm.transport import openai_http_client
 
@@ -30,5 +31,14 @@ def build_openrouter_provider(settings: Settings, http: HttpPool | None = None) 
         name="openrouter",
         client=client,
         models=list(settings.openrouter_models),
+        budget=openrouter_budget(settings),
+        reasoning_effort="low",
+        max_tokens_field="max_tokens",
         owned_http=pool if http is None else None,
     )
+
+
+def openrouter_budget(settings: Settings) -> ProviderBudget:
+    """OpenRouter's free-variant limits are per account (every model together)."""
+    account = Limits.of(rpm=settings.openrouter_rpm, rpd=settings.openrouter_rpd)
+    return ProviderBudget("openrouter", Limits(), account)
