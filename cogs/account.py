@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.i18n import t
+from bot.shown import shown, shown_params
 from cogs.common import Gate, L, send, services_of
 from cogs.render import OK_COLOUR
 
@@ -63,7 +64,8 @@ class Account(commands.Cog):
             return
         try:
             user = self.bot.get_user(result.user_id) or await self.bot.fetch_user(result.user_id)
-            await user.send(embed=discord.Embed(description=result.message(), colour=OK_COLOUR))
+            message = t(result.key, result.lang, **shown_params(result.params))
+            await user.send(embed=discord.Embed(description=message, colour=OK_COLOUR))
         except discord.HTTPException:
             log.info("could not DM user %s about their Spotify link", result.user_id)
 
@@ -77,7 +79,8 @@ class Account(commands.Cog):
             if url:
                 result = await links.complete_from_url(url.strip()[:4000], ctx.user_id, lang=ctx.locale)
                 colour = OK_COLOUR if result.ok else discord.Colour.red()
-                embed = discord.Embed(description=result.message(ctx.locale), colour=colour)
+                message = t(result.key, ctx.locale, **shown_params(result.params))
+                embed = discord.Embed(description=message, colour=colour)
                 await send(interaction, embed=embed, ephemeral=True)
                 return
             authorize_url = await links.start_link(ctx.user_id, ctx.guild_id, ctx.locale)
@@ -111,12 +114,10 @@ class Account(commands.Cog):
                 message = t(
                     "ui.link.status_relink",
                     ctx.locale,
-                    name=discord.utils.escape_markdown(account.display_name),
+                    name=shown(account.display_name),
                 )
             else:
-                message = t(
-                    "ui.link.status", ctx.locale, name=discord.utils.escape_markdown(account.display_name)
-                )
+                message = t("ui.link.status", ctx.locale, name=shown(account.display_name))
             await send(
                 interaction, embed=discord.Embed(description=message, colour=OK_COLOUR), ephemeral=True
             )
