@@ -13,6 +13,7 @@ from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.shown import shown, shown_params
 from cogs.common import Gate, L, send, services_of
+from cogs.consent import StopSharingButton, stop_sharing_view
 from cogs.render import OK_COLOUR
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class Account(commands.Cog):
         self._active = False
 
     async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(StopSharingButton)
         self._active = True
         state = getattr(self.bot, "state", None)
         links = state.services.links if state is not None else None
@@ -56,6 +58,7 @@ class Account(commands.Cog):
             links.add_link_listener(self._on_link_completed)
 
     async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(StopSharingButton)
         self._active = False
 
     async def _on_link_completed(self, result: LinkResult) -> None:
@@ -65,7 +68,11 @@ class Account(commands.Cog):
         try:
             user = self.bot.get_user(result.user_id) or await self.bot.fetch_user(result.user_id)
             message = t(result.key, result.lang, **shown_params(result.params))
-            await user.send(embed=discord.Embed(description=message, colour=OK_COLOUR))
+            embed = discord.Embed(description=message, colour=OK_COLOUR)
+            if result.became_controller and result.guild_id is not None:  # tell them, and how to stop
+                await user.send(embed=embed, view=stop_sharing_view(result.guild_id, result.lang))
+            else:
+                await user.send(embed=embed)
         except discord.HTTPException:
             log.info("could not DM user %s about their Spotify link", result.user_id)
 
@@ -81,7 +88,11 @@ class Account(commands.Cog):
                 colour = OK_COLOUR if result.ok else discord.Colour.red()
                 message = t(result.key, ctx.locale, **shown_params(result.params))
                 embed = discord.Embed(description=message, colour=colour)
-                await send(interaction, embed=embed, ephemeral=True)
+                if result.became_controller and result.guild_id is not None:
+                    view = stop_sharing_view(result.guild_id, ctx.locale)
+                    await send(interaction, embed=embed, view=view, ephemeral=True)
+                else:
+                    await send(interaction, embed=embed, ephemeral=True)
                 return
             authorize_url = await links.start_link(ctx.user_id, ctx.guild_id, ctx.locale)
             await send(

@@ -19,6 +19,7 @@ from bot.i18n import CATALOG, normalise_lang, t
 from bot.nlu.plan import Context, Lang
 from bot.permissions import can_control
 from bot.spotify.autocomplete import AutocompleteLimiter
+from bot.spotify.consent import ControllerConsent
 from bot.spotify.outcome import Outcome
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class BotState:
         self.cooldown = Cooldown(settings.cooldown_commands, settings.cooldown_seconds)
         self.search_cache: TTLCache[list[app_commands.Choice[str]]] = TTLCache(ttl=30.0, max_items=512)
         self.autocomplete = AutocompleteLimiter()
+        self.consent = ControllerConsent(services.repo)
 
 
 def state_of(bot: discord.Client) -> BotState:
