@@ -13,9 +13,12 @@ import webbrowser
 from typing import TextIO
 
 from bot.app import Services, build_services
+from bot.assistant import Offer, Response
 from bot.config import Settings
 from bot.i18n import t
-from bot.nlu.plan import Context
+from bot.nlu.plan import Context, Lang
+from bot.nlu.smalltalk import match_confirmation
+from bot.nlu.text import normalise_text
 from bot.render import outcome_text
 
 log = logging.getLogger(__name__)
@@ -80,18 +83,44 @@ async def run_chat(settings: Settings, inp: TextIO, out: TextIO, *, use_spotify:
 
 
 async def chat_loop(services: Services, reader: LineReader, out: TextIO) -> None:
-    """One reply block per input line, until end of input."""
+    """One reply block per input line, until end of input. An offer ("create the playlist?") waits for a yes
+    or a no on the next line; any other line is taken as a new request and the offer lapses."""
     ctx = Context(user_id=CHAT_USER_ID, locale=services.settings.default_language, is_dm=True)
+    offer: Offer | None = None
+    offer_lang: Lang = ctx.locale
     while True:
         line = await reader.readline()
         if not line:
             break
         if not line.strip():
             continue
+        pending, offer = offer, None
+        if pending is not None:
+            answer = match_confirmation(normalise_text(line))
+            if answer is True:
+                print_response(await services.assistant.accept_offer(pending, ctx), out)
+                continue
+            if answer is False:
+                print(t("assistant.offer.declined", offer_lang), file=out)
+                out.flush()
+                continue
         response = await services.assistant.handle_text(line, ctx)
-        for outcome in response.outcomes:
-            print(outcome_text(outcome, response.lang).replace("**", ""), file=out)
+        print_response(response, out)
+        if response.offer is not None:
+            offer, offer_lang = response.offer, response.lang
+            print(f"{offer.question(offer_lang)} {t('chat.yes_no', offer_lang)}", file=out)
         out.flush()
+
+
+def print_response(response: Response, out: TextIO) -> None:
+    """Each outcome as plain text; `help` in the terminal is the offline tour, not Discord's help."""
+    for outcome in response.outcomes:
+        if outcome.ok and outcome.action == "help":
+            text = t("chat.tour", response.lang)
+        else:
+            text = outcome_text(outcome, response.lang)
+        print(text.replace("**", ""), file=out)
+    out.flush()
 
 
 async def _demo_services(settings: Settings) -> Services:
