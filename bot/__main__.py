@@ -39,8 +39,21 @@ def configure_logging(settings: Settings, *, quiet: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.storage.crypto import EncryptionKeyError
+    from bot.storage.errors import StorageStartupError
+
     args = build_arg_parser().parse_args(argv)
     settings = Settings()
+    try:
+        return _dispatch(args, settings)
+    except StorageStartupError as exc:  # one sentence saying what to do, not a traceback
+        print(exc.message(settings.default_language), file=sys.stderr)
+    except EncryptionKeyError as exc:
+        print(str(exc), file=sys.stderr)
+    return 1
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command
     if command is None:
         command = "run" if settings.discord_token is not None else "chat"

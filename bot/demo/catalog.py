@@ -10,7 +10,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
-from bot.demo.catalog_data import ARTISTS, EXTRA_ARTISTS, EXTRA_PLAYLISTS, PLAYLISTS
+from bot.demo.catalog_data import Seeds, load_seeds
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -147,7 +147,8 @@ def _duration_ms(text: str, key: str) -> int:
 class Catalog:
     """All artists, albums, tracks and editorial playlists, with folded text precomputed for search."""
 
-    def __init__(self) -> None:
+    def __init__(self, seeds: Seeds | None = None) -> None:
+        self._seeds = seeds or load_seeds()
         self.artists: dict[str, Artist] = {}
         self.albums: dict[str, Album] = {}
         self.tracks: dict[str, Track] = {}
@@ -177,7 +178,7 @@ class Catalog:
         return artist
 
     def _build(self) -> None:
-        for seed in (*ARTISTS, *EXTRA_ARTISTS):
+        for seed in self._seeds.artists:
             main = self._artist(seed.name, seed.genres, seed.popularity)
             for album_seed in seed.albums:
                 key = f"{seed.name}/{album_seed.name}"
@@ -197,7 +198,7 @@ class Catalog:
                     self._add_track(line, number, album, main, seed.popularity, seed.genres)
         for artist in self.artists.values():
             artist.track_ids.sort(key=lambda tid: -self.tracks[tid].popularity)
-        for pl in (*PLAYLISTS, *EXTRA_PLAYLISTS):
+        for pl in self._seeds.playlists:
             uris = [self.track_by_title(title, artist).uri for title, artist in pl.tracks]
             playlist = Playlist(
                 id=spotify_id("playlist", pl.name),

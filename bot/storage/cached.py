@@ -110,10 +110,17 @@ class CachedRepository:
         finally:
             self._accounts.drop(user_id)
 
-    async def mark_needs_relink(self, user_id: int) -> None:
+    async def replace_token(self, user_id: int, token: SpotifyToken, *, refreshed_from: str | None) -> bool:
         self._accounts.drop(user_id)
         try:
-            await self.inner.mark_needs_relink(user_id)
+            return await self.inner.replace_token(user_id, token, refreshed_from=refreshed_from)
+        finally:
+            self._accounts.drop(user_id)
+
+    async def mark_needs_relink(self, user_id: int, *, if_refresh_token: str | None = None) -> bool:
+        self._accounts.drop(user_id)
+        try:
+            return await self.inner.mark_needs_relink(user_id, if_refresh_token=if_refresh_token)
         finally:
             self._accounts.drop(user_id)
 

@@ -42,10 +42,21 @@ class MemoryRepository:
         if account is not None:
             account.token = copy.deepcopy(token)
 
-    async def mark_needs_relink(self, user_id: int) -> None:
+    async def replace_token(self, user_id: int, token: SpotifyToken, *, refreshed_from: str | None) -> bool:
         account = self._accounts.get(user_id)
-        if account is not None:
-            account.needs_relink = True
+        if account is None or account.token.refresh_token != refreshed_from:
+            return False
+        account.token = copy.deepcopy(token)
+        return True
+
+    async def mark_needs_relink(self, user_id: int, *, if_refresh_token: str | None = None) -> bool:
+        account = self._accounts.get(user_id)
+        if account is None or (
+            if_refresh_token is not None and account.token.refresh_token != if_refresh_token
+        ):
+            return False
+        account.needs_relink = True
+        return True
 
     async def delete_account(self, user_id: int) -> bool:
         """Forget the user's link; guilds they controlled lose their controller (as in SQLite)."""

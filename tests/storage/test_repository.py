@@ -141,3 +141,24 @@ async def test_returned_objects_are_copies(repo: Repository) -> None:
     stored.token.access_token = "tampered"
     again = await repo.get_account(1)
     assert again is not None and again.token.access_token == "access-1"
+
+
+async def test_refreshed_token_is_written_only_over_the_refresh_token_it_came_from(repo: Repository) -> None:
+    await repo.save_account(account())
+    refreshed = SpotifyToken("access-2", "refresh-2", expires_at=2_100_000_000.0)
+    assert await repo.replace_token(1, refreshed, refreshed_from="refresh-1") is True
+    late = SpotifyToken("access-late", "refresh-late", expires_at=2_200_000_000.0)
+    assert await repo.replace_token(1, late, refreshed_from="refresh-1") is False  # a newer one is stored
+    assert await repo.replace_token(2, late, refreshed_from="refresh-1") is False  # no such link
+    stored = await repo.get_account(1)
+    assert stored is not None and stored.token == refreshed
+
+
+async def test_needs_relink_can_be_conditional_on_the_refresh_token(repo: Repository) -> None:
+    await repo.save_account(account())
+    assert await repo.mark_needs_relink(1, if_refresh_token="an-older-one") is False
+    stored = await repo.get_account(1)
+    assert stored is not None and not stored.needs_relink
+    assert await repo.mark_needs_relink(1, if_refresh_token="refresh-1") is True
+    stored = await repo.get_account(1)
+    assert stored is not None and stored.needs_relink
