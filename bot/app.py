@@ -67,18 +67,12 @@ async def build_services(
     from bot.spotify.manager import SessionManager
     from bot.spotify.oauth import LinkService
     from bot.spotify.tokens import StaticTokenProvider, TokenProvider
-    from bot.storage.cached import CachedRepository
-    from bot.storage.crypto import load_or_create_key
-    from bot.storage.sqlite import SqliteRepository
+    from bot.storage.factory import open_repository
 
     if demo is not None:
         api_base = api_base or demo.api_base
         accounts_base = accounts_base or demo.accounts_base
-    # A key file from an earlier start means a database with links must be beside it (checked when opening).
-    existing_key = settings.key_file_path if settings.token_encryption_key is None else None
-    key_file = existing_key if existing_key is not None and existing_key.exists() else None
-    cipher = load_or_create_key(settings)
-    repo = CachedRepository(await SqliteRepository.open(settings.database_path, cipher, key_file=key_file))
+    repo = await open_repository(settings)
     parser = build_intent_parser(settings)
     recommender = parser.recommender()
     links = LinkService(repo, settings, accounts_base=accounts_base, api_base=api_base)

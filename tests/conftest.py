@@ -1,5 +1,5 @@
-"""Fixtures shared by the whole suite (the loopback fake LLM server, the fake Spotify Web API), and a summary
-line that says which tests were skipped and why, so a skip is never mistaken for a pass."""
+"""Fixtures shared by the whole suite (the loopback fake LLM server, the fake Spotify Web API, PostgreSQL), and a
+summary line that says which tests were skipped and why, so a skip is never mistaken for a pass."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-pytest_plugins = ["tests.fakes.llm_fixtures", "tests.fakes.spotify"]
+pytest_plugins = ["tests.fakes.llm_fixtures", "tests.fakes.spotify", "tests.storage.postgres_server"]
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

@@ -45,4 +45,22 @@ MESSAGES: dict[str, dict[str, str]] = {
             "de datos SQLite y que el bot puede leerlo y escribirlo, a él y a su carpeta."
         ),
     },
+    "storage.data_dir_in_use": {
+        "en": (
+            "Another bot process is already using the data directory {data_dir} (SQLite serves one "
+            "process): stop it, or set DATABASE_URL to a PostgreSQL database to run several processes."
+        ),
+        "es": (
+            "Otro proceso del bot ya usa el directorio de datos {data_dir} (SQLite sirve a un solo proceso): "
+            "deténlo, o define DATABASE_URL con una base de datos PostgreSQL para ejecutar varios procesos."
+        ),
+    },
+    "storage.unreachable": {
+        "en": "Cannot open the PostgreSQL database named by DATABASE_URL ({detail}): check that it runs and the URL.",
+        "es": "No se puede abrir la base de datos PostgreSQL indicada en DATABASE_URL ({detail}): comprueba que está en marcha y la URL.",
+    },
+    "cli.shard_count_needed": {
+        "en": "--shards needs --shard-count (or SHARD_COUNT) larger than every shard id, e.g. --shards 0-3 --shard-count 8.",
+        "es": "--shards necesita --shard-count (o SHARD_COUNT) mayor que cada id de shard, p. ej. --shards 0-3 --shard-count 8.",
+    },
 }

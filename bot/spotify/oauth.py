@@ -346,53 +346,69 @@ class LinkService:
     async def _access_token(self, user_id: int, *, rejected: str | None) -> str:
         async with self._lock_for(user_id):
             account = await self._repo.get_account(user_id)
-            if account is None:
+            if (
+                account is not None
+                and not account.needs_relink
+                and rejected is None
+                and user_id not in self._unsaved
+                and account.token.expires_at - REFRESH_MARGIN_S > self._clock()
+            ):
+                return account.token.access_token  # the common case: no refresh, no cross-process lock
+            # Single-flight across processes too: whoever holds the lock refreshes; the others re-read the
+            # account after it and use the token it stored (the old refresh token may have been rotated).
+            async with self._repo.refresh_lock(user_id):
+                return await self._current_or_refreshed(user_id, rejected=rejected)
+
+    async def _current_or_refreshed(self, user_id: int, *, rejected: str | None) -> str:
+        """Under both locks: re-read the account, then refresh unless another process just did."""
+        account = await self._repo.get_account(user_id)
+        if account is None:
+            self._unsaved.pop(user_id, None)
+            raise NotLinked()
+        if account.needs_relink:
+            raise LinkExpired()
+        stored_refresh = account.token.refresh_token
+        token = await self._in_use(account)
+        now = self._clock()
+        if rejected is not None and rejected != token.access_token:
+            return token.access_token  # already replaced since that request was sent
+        forced = rejected is not None
+        if not forced and token.expires_at - REFRESH_MARGIN_S > now:
+            return token.access_token
+        if not token.refresh_token:
+            await self._repo.mark_needs_relink(user_id)
+            raise LinkExpired()
+        refused_at = self._refused_apps.get(account.client_id)
+        if refused_at is not None and now - refused_at < APP_RECHECK_S:
+            return self._usable_or(token, now, forced, self._app_rejected(account.client_id))
+        try:
+            payload = await self._post_token(
+                {"grant_type": "refresh_token", "refresh_token": token.refresh_token}, account.client_id
+            )
+            fresh = self._token_from(payload, previous_refresh=token.refresh_token)
+        except _TokenEndpointError as exc:
+            if exc.error == "invalid_grant":
+                log.info("Spotify refused the refresh token of user %s: relink needed", user_id)
                 self._unsaved.pop(user_id, None)
-                raise NotLinked()
-            if account.needs_relink:
-                raise LinkExpired()
-            stored_refresh = account.token.refresh_token
-            token = await self._in_use(account)
-            now = self._clock()
-            if rejected is not None and rejected != token.access_token:
-                return token.access_token  # already replaced since that request was sent
-            forced = rejected is not None
-            if not forced and token.expires_at - REFRESH_MARGIN_S > now:
-                return token.access_token
-            if not token.refresh_token:
-                await self._repo.mark_needs_relink(user_id)
-                raise LinkExpired()
-            refused_at = self._refused_apps.get(account.client_id)
-            if refused_at is not None and now - refused_at < APP_RECHECK_S:
-                return self._usable_or(token, now, forced, self._app_rejected(account.client_id))
-            try:
-                payload = await self._post_token(
-                    {"grant_type": "refresh_token", "refresh_token": token.refresh_token}, account.client_id
+                await self._repo.mark_needs_relink(user_id, if_refresh_token=stored_refresh)
+                raise LinkExpired() from None
+            if exc.error in CONFIG_ERRORS:
+                self._refused_apps[account.client_id] = now
+                log.error(
+                    "Spotify refused the app %s (%s) while refreshing the token of user %s: the app was "
+                    "deleted or its credentials are wrong; its refreshes pause until it is reconfigured",
+                    account.client_id,
+                    exc.error,
+                    user_id,
                 )
-                fresh = self._token_from(payload, previous_refresh=token.refresh_token)
-            except _TokenEndpointError as exc:
-                if exc.error == "invalid_grant":
-                    log.info("Spotify refused the refresh token of user %s: relink needed", user_id)
-                    self._unsaved.pop(user_id, None)
-                    await self._repo.mark_needs_relink(user_id, if_refresh_token=stored_refresh)
-                    raise LinkExpired() from None
-                if exc.error in CONFIG_ERRORS:
-                    self._refused_apps[account.client_id] = now
-                    log.error(
-                        "Spotify refused the app %s (%s) while refreshing the token of user %s: the app was "
-                        "deleted or its credentials are wrong; its refreshes pause until it is reconfigured",
-                        account.client_id,
-                        exc.error,
-                        user_id,
-                    )
-                    return self._usable_or(token, now, forced, self._app_rejected(account.client_id))
-                log.warning("refreshing the token of user %s failed: %s", user_id, exc)
-                return self._usable_or(token, now, forced, SpotifyUnavailable())
-            except _SpotifyDown as exc:
-                log.warning("refreshing the token of user %s failed: %s", user_id, exc)
-                return self._usable_or(token, now, forced, SpotifyUnavailable())
-            self._refused_apps.pop(account.client_id, None)
-            return await self._store_refreshed(user_id, fresh, refreshed_from=stored_refresh)
+                return self._usable_or(token, now, forced, self._app_rejected(account.client_id))
+            log.warning("refreshing the token of user %s failed: %s", user_id, exc)
+            return self._usable_or(token, now, forced, SpotifyUnavailable())
+        except _SpotifyDown as exc:
+            log.warning("refreshing the token of user %s failed: %s", user_id, exc)
+            return self._usable_or(token, now, forced, SpotifyUnavailable())
+        self._refused_apps.pop(account.client_id, None)
+        return await self._store_refreshed(user_id, fresh, refreshed_from=stored_refresh)
 
     async def _in_use(self, account: LinkedAccount) -> SpotifyToken:
         """The stored token, or a newer one kept in memory because saving it failed (saved again here)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
+from contextlib import AbstractAsyncContextManager
 from typing import Generic, TypeVar
 
 from bot.storage.repository import GuildSettings, LinkedAccount, OAuthState, Repository, SpotifyToken
@@ -139,6 +140,21 @@ class CachedRepository:
 
     async def pop_oauth_state(self, state: str) -> OAuthState | None:
         return await self.inner.pop_oauth_state(state)
+
+    async def hold_until(self, key: str, until: float) -> float:
+        return await self.inner.hold_until(key, until)
+
+    async def get_hold(self, key: str) -> float:
+        return await self.inner.get_hold(key)
+
+    async def add_usage(self, key: str, window_start: int, amount: int) -> int:
+        return await self.inner.add_usage(key, window_start, amount)
+
+    async def get_usage(self, key: str, window_start: int) -> int:
+        return await self.inner.get_usage(key, window_start)
+
+    def refresh_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
+        return self.inner.refresh_lock(user_id)
 
     async def close(self) -> None:
         self._guilds.clear()

@@ -8,6 +8,8 @@ import json
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ import aiosqlite
 
 from bot.storage.crypto import TokenCipher, WrongEncryptionKey
 from bot.storage.errors import StorageStartupError
+from bot.storage.locks import KeyedLocks
 from bot.storage.migrations import apply_migrations
 from bot.storage.repository import GuildSettings, LinkedAccount, OAuthState, SpotifyToken
 
@@ -75,6 +78,8 @@ class SqliteRepository:
         self._conn = conn
         self._cipher = cipher
         self._write_lock = asyncio.Lock()  # one connection: writes and transactions never interleave
+        self._refresh_locks = KeyedLocks()
+        self._on_close: list[Callable[[], None]] = []
         self._closed = False
 
     @classmethod
@@ -354,11 +359,62 @@ class SqliteRepository:
             lang=row[5],
         )
 
+    # -- shared state (one process: the file lock in bot.storage.factory guarantees it) ----------------
+
+    async def hold_until(self, key: str, until: float) -> float:
+        async with (
+            self._write_lock,
+            self._conn.execute(
+                "INSERT INTO shared_holds (key, held_until) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "held_until = max(held_until, excluded.held_until) RETURNING held_until",
+                (key, until),
+            ) as cur,
+        ):
+            row = await cur.fetchone()
+        return float(row[0]) if row is not None else until
+
+    async def get_hold(self, key: str) -> float:
+        async with self._conn.execute("SELECT held_until FROM shared_holds WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return float(row[0]) if row is not None else 0.0
+
+    async def add_usage(self, key: str, window_start: int, amount: int) -> int:
+        async with self._write_lock:
+            await self._conn.execute(
+                "DELETE FROM shared_counters WHERE key = ? AND window_start < ?", (key, window_start - 1)
+            )
+            async with self._conn.execute(
+                "INSERT INTO shared_counters (key, window_start, amount) VALUES (?, ?, ?) "
+                "ON CONFLICT (key, window_start) DO UPDATE SET amount = amount + excluded.amount "
+                "RETURNING amount",
+                (key, window_start, amount),
+            ) as cur:
+                row = await cur.fetchone()
+        return int(row[0]) if row is not None else amount
+
+    async def get_usage(self, key: str, window_start: int) -> int:
+        async with self._conn.execute(
+            "SELECT amount FROM shared_counters WHERE key = ? AND window_start = ?", (key, window_start)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row is not None else 0
+
+    def refresh_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
+        return self._refresh_locks.hold(user_id)
+
+    def release_on_close(self, release: Callable[[], None]) -> None:
+        """Call `release` (the DATA_DIR lock) once the connection is closed."""
+        self._on_close.append(release)
+
     async def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        await self._conn.close()
+        try:
+            await self._conn.close()
+        finally:
+            for release in self._on_close:
+                release()
 
     def __repr__(self) -> str:
         return "SqliteRepository()"
