@@ -74,7 +74,7 @@ def test_every_readme_command_is_covered() -> None:
 
 
 def _clean_env(data_dir: Path) -> dict[str, str]:
-    secrets = ("DISCORD_TOKEN", "SPOTIFY_CLIENT_ID", "GROQ_API_KEY", "OPENROUTER_API_KEY")
+    secrets = ("DISCORD_TOKEN", "SPOTIFY_CLIENT_ID", "GROQ_API_KEY", "OPENROUTER_API_KEY", "DATABASE_URL")
     env = {k: v for k, v in os.environ.items() if k.upper() not in secrets}
     env["DATA_DIR"] = str(data_dir)
     env.pop("PYTHONPATH", None)  # the README's commands work without it
