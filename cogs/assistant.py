@@ -14,6 +14,7 @@ from bot.spotify.errors import NotLinked
 from cogs.account import link_view
 from cogs.common import message_context, services_of, state_of
 from cogs.errors import report_message_error
+from cogs.offer import offer_view_for
 from cogs.recommend import recommend_view_for
 from cogs.render import outcomes_embed
 
@@ -59,6 +60,9 @@ class AssistantCog(commands.Cog, name="Assistant"):
             lang = response.lang
             embed = outcomes_embed(response.outcomes, lang)
             view = await self._view_for(response.outcomes, text, ctx, lang)
+            if view is None and response.offer is not None:  # e.g. "create the playlist gym?"
+                embed.description = f"{embed.description}\n{response.offer.question(lang)}"
+                view = offer_view_for(response.offer, message.author.id, lang)
             if view is not None:
                 await message.reply(embed=embed, view=view, mention_author=False)
             else:

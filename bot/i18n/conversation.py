@@ -15,6 +15,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": 'Shall I create a playlist called "{name}" and add the song to it?',
         "es": '¿Creo una playlist llamada "{name}" y le añado la canción?',
     },
+    "ui.assistant.offer.create_playlist": {"en": 'Create "{name}"', "es": 'Crear "{name}"'},
+    "ui.offer.not_yours": {
+        "en": "Only the person who asked can answer this.",
+        "es": "Solo quien lo pidió puede responder a esto.",
+    },
     "assistant.offer.declined": {
         "en": "OK, I did not create anything.",
         "es": "Vale, no he creado nada.",

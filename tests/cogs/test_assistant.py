@@ -163,3 +163,47 @@ async def test_cooldown_answers_with_the_wait(dbot: SpotifyBot, llm: FakeLLMServ
     reply = dpytest.get_message()
     assert "Try again in" in (reply.embeds[0].description or "")
     assert len(llm.requests_to("groq")) <= 5
+
+
+def stored_view(bot: SpotifyBot, kind: type[discord.ui.View]) -> discord.ui.View:
+    """The live view of `kind` the bot attached to a message (dpytest's Message keeps no components)."""
+    store = bot._connection._view_store
+    for items in store._views.values():
+        for item in items.values():
+            view = getattr(item, "view", None)
+            if isinstance(view, kind):
+                return view
+    raise AssertionError(f"no {kind.__name__} is listening")
+
+
+async def test_a_missing_playlist_is_offered_with_a_create_button_only_its_asker_can_press(
+    dbot: SpotifyBot,
+    services: Services,
+    fake_spotify: FakeSpotify,
+    payloads: list[dict[str, Any]],
+    interaction: Any,
+) -> None:
+    from cogs.offer import OfferView
+
+    member = dpytest.get_config().members[1]
+    await link(services, fake_spotify, member.id, "bob")
+    dm = await member.create_dm()
+    await dpytest.message("play get lucky", channel=dm, member=member)
+    dpytest.get_message()
+    await dpytest.message("add this to my gym playlist", channel=dm, member=member)
+    reply = dpytest.get_message()
+    assert (reply.embeds[0].description or "").splitlines() == [
+        'You have no playlist called "gym" (you have no playlists yet).',
+        'Shall I create a playlist called "gym" and add the song to it?',
+    ]
+    assert [b["label"] for b in buttons(payloads[-1])] == ['Create "gym"']
+    view = stored_view(dbot, OfferView)
+    someone_else = interaction(user_id=member.id + 1, guild_id=None, component=True)
+    assert not await view.interaction_check(someone_else)
+    assert someone_else.last.content == "Only the person who asked can answer this."
+    pressed = interaction(user_id=member.id, guild_id=None, component=True)
+    assert await view.interaction_check(pressed)
+    await view.accept.callback(pressed)
+    lines = (pressed.last.embed.description or "").splitlines()
+    assert lines[0] == "Created the playlist **gym**."
+    assert lines[1].startswith("Added **Get Lucky") and lines[1].endswith("** to **gym**.")
