@@ -59,6 +59,9 @@ def configure_logging(settings: Settings, *, quiet: bool) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from bot import logsafety
+
+    logsafety.install()  # no secrets in the log at any level
 
 
 def main(argv: list[str] | None = None) -> int:

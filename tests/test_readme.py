@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import socket
 import subprocess
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +30,8 @@ class Expect:
     code: int = 0
     shows: tuple[str, ...] = ()
     stdin: str = ""
-    how: str = "run"  # run | ci (run by .ci/run) | args (slow: its arguments are checked by the real parser)
+    how: str = "run"  # run | serve (a server: started, asked /healthz, stopped) | ci (run by .ci/run)
+    # | args (slow: its arguments go through the real parser) | template (a line to fill in: "…" placeholders)
 
 
 EXPECTED: dict[str, Expect] = {
@@ -48,6 +52,21 @@ EXPECTED: dict[str, Expect] = {
     ".venv/bin/python -m benchmarks": Expect(how="args"),
     ".venv/bin/python -m benchmarks --json": Expect(how="args"),
     "make lint": Expect(how="ci"),
+    ".venv/bin/python -m bot web": Expect(how="serve"),
+    ".venv/bin/python -m bot run --shards 0-3 --shard-count 8": Expect(
+        code=2, shows=("DISCORD_TOKEN is not set",)
+    ),
+    # "Several processes": the same commands run in the background, after an export to fill in.
+    "export DATABASE_URL=postgresql://bot:secret@127.0.0.1:5432/bot TOKEN_ENCRYPTION_KEY=…": Expect(
+        how="template"
+    ),
+    ".venv/bin/python -m bot web &": Expect(how="serve"),
+    ".venv/bin/python -m bot run --shards 0-3 --shard-count 8 &": Expect(
+        code=2, shows=("DISCORD_TOKEN is not set",)
+    ),
+    ".venv/bin/python -m bot run --shards 4-7 --shard-count 8 &": Expect(
+        code=2, shows=("DISCORD_TOKEN is not set",)
+    ),
 }
 
 _FENCE_RE = re.compile(r"```(\w*)\n(.*?)```", re.S)
@@ -95,7 +114,7 @@ def test_readme_command_runs_as_written(command: str, tmp_path: Path) -> None:
         cwd.mkdir()
         (cwd / ".venv").symlink_to(ROOT / ".venv")
     done = subprocess.run(
-        ["bash", "-c", command],
+        ["bash", "-c", command.removesuffix(" &")],  # in the foreground, to see how it ends
         input=expect.stdin,
         capture_output=True,
         text=True,
@@ -108,6 +127,50 @@ def test_readme_command_runs_as_written(command: str, tmp_path: Path) -> None:
     for text in expect.shows:
         assert text in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("command", [c for c, e in EXPECTED.items() if e.how == "serve"])
+def test_readme_server_command_serves(command: str, tmp_path: Path) -> None:
+    """`bot web` runs until stopped: it must come up on WEB_PORT and answer /healthz."""
+    if not VENV_PYTHON.exists():
+        pytest.skip("no .venv beside the checkout (run through `make test`)")
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    (cwd / ".venv").symlink_to(ROOT / ".venv")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**_clean_env(tmp_path / "data"), "WEB_PORT": str(port)}
+    server = subprocess.Popen(
+        ["bash", "-c", f"exec {command.removesuffix(' &')}"],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = ""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                    body = answer.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body == "ok", server.poll()
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "Traceback" not in output
+
+
+def test_readme_templates_are_marked_as_such() -> None:
+    for command, expect in EXPECTED.items():
+        if expect.how == "template":
+            assert command.startswith("export ") and "…" in command
 
 
 @pytest.mark.parametrize("command", [c for c, e in EXPECTED.items() if e.how == "ci"])

@@ -15,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.logsafety import quiet_libraries
 from bot.storage.crypto import TokenCipher, WrongEncryptionKey
 from bot.storage.errors import StorageStartupError
 from bot.storage.locks import KeyedLocks
@@ -90,6 +91,7 @@ class SqliteRepository:
         means the links were lost (a wrong DATA_DIR, a truncated file): refused instead of starting afresh.
         Every problem is a StorageStartupError whose message says what to do.
         """
+        quiet_libraries()  # aiosqlite would log every statement's parameters (OAuth states) at DEBUG
         in_memory = str(path) == ":memory:"
         if not in_memory:
             if key_file is not None and not await asyncio.to_thread(path.exists):
