@@ -7,7 +7,12 @@ from collections import Counter
 
 import pytest
 
-pytest_plugins = ["tests.fakes.llm_fixtures", "tests.fakes.spotify", "tests.storage.postgres_server"]
+pytest_plugins = [
+    "tests.fakes.llm_fixtures",
+    "tests.fakes.spotify",
+    "tests.storage.postgres_server",
+    "tests.fakes.discord.fixtures",
+]
 
 
 def _skip_reason(report: pytest.TestReport) -> str:
