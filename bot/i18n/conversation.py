@@ -60,7 +60,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "  save this song                  to your library\n"
             "  add this to my gym playlist     (I offer to create the playlist)\n"
             "  shuffle on · repeat this song · repeat off\n"
-            "  devices                         the demo's speakers\n"
+            "  devices · transfer to Demo Laptop  the demo's speakers, and moving the music\n"
             "  play get lucky and volume 60    two things at once\n"
             "Spanish works too: pon daft punk, qué suena, súbele. Ctrl-D quits."
         ),
@@ -75,7 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "  guarda esta canción             en tu biblioteca\n"
             "  añade esta a mi lista gym       (te ofrezco crear la lista)\n"
             "  aleatorio · repite esta canción · quita el aleatorio\n"
-            "  dispositivos                    los altavoces de la demo\n"
+            "  dispositivos · pasa a Demo Laptop  los altavoces de la demo, y mover la música\n"
             "  pon get lucky y volumen 60      dos cosas a la vez\n"
             "También en inglés: play daft punk, what is playing, turn it up. Ctrl-D para salir."
         ),

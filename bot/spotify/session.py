@@ -221,7 +221,7 @@ class GuildSession:
             devices = []
         error: UserFacingError = exc
         active = next((d for d in devices if d.is_active), None)
-        if active is not None:
+        if active is not None and name != "play":
             # Spotify lists an active device but has nothing loaded on it: the device is not the problem.
             error = NothingPlaying("spotify.nothing_loaded", device=active.name)
         elif devices:

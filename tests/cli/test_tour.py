@@ -64,6 +64,8 @@ async def test_help_is_the_tour_and_every_example_in_it_works_on_the_demo(tmp_pa
     failures = [
         "I didn't understand",
         "No lo he entendido",
+        "isn't one of the simple commands",
+        "no es uno de los comandos sencillos",
         "Nothing is playing",
         "No suena nada",
         "Spotify does not allow",
@@ -100,7 +102,7 @@ async def test_fresh_player_english_failures_say_what_really_happened(tmp_path: 
             "blorp florp",
         ],
     )
-    assert said == [
+    assert said[:-1] == [
         "Nothing is playing right now. Start something first.",
         "Nothing is playing right now. Start something first.",
         "Hi! Tell me what to play, or say `help`.",
@@ -110,9 +112,8 @@ async def test_fresh_player_english_failures_say_what_really_happened(tmp_path: 
         "OK, I did not create anything.",
         'Nothing found on Spotify for "zzqqxx nothing". Try other words.',
         "Because of that, I did not go on to change the volume.",
-        "I didn't understand that. Without an LLM key I only know simple commands like "
-        "`play <song>`, `skip`, `volume 50`; try `help`.",
     ]
+    assert said[-1].startswith("That isn't one of the simple commands I know by myself")
 
 
 async def test_fresh_player_spanish_failures_and_the_conversation_keeps_its_language(tmp_path: Path) -> None:
@@ -142,10 +143,7 @@ async def test_fresh_player_spanish_failures_and_the_conversation_keeps_its_lang
     assert said[5] == "Reproduciendo canciones de Daft Punk"
     assert said[6] == "😄"
     # "ok" is not clearly English: a Spanish conversation stays Spanish.
-    assert said[7] == (
-        "No lo he entendido. Sin clave de LLM solo entiendo comandos sencillos como "
-        "`pon <canción>`, `siguiente`, `volumen 50`; prueba `ayuda`."
-    )
+    assert said[7].startswith("Eso no es uno de los comandos sencillos que conozco")
     assert said[8] == 'No tienes ninguna playlist llamada "gym" (aún no tienes playlists).'
     assert said[9] == '¿Creo una playlist llamada "gym" y le añado la canción? (sí/no)'
     assert said[10] == "Playlist gym creada."
