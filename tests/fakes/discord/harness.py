@@ -294,9 +294,12 @@ class DiscordHarness:
         locale: str = "en-US",
         user_installed: bool = False,
         wait_s: float = TIMEOUT_S,
-        **options: Any,
+        options: dict[str, Any] | None = None,
+        **named: Any,
     ) -> Answer:
-        """Run `/path` ("play", "queue add") with options (names as registered; `_` for `-`)."""
+        """Run `/path` ("play", "queue add") with options (names as registered; `_` for `-`; pass `options=`
+        for names that clash with these parameters, e.g. {"user": someone})."""
+        options = {**named, **(options or {})}
         user, channel = self._where(user, channel, dm)
         data = self._command_data(path, channel, options, None, user_installed)
         inter = self.fake.new_interaction(

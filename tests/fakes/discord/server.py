@@ -88,6 +88,9 @@ class FakeDiscord:
         self.identifies = 0
         self.resumes = 0
         self.changed = asyncio.Condition()
+        # Called with (method, path) before each REST request is handled: lets a test act "meanwhile"
+        # (e.g. the user deletes their message while the bot is typing).
+        self.before_request: list[Callable[[str, str], None]] = []
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -392,6 +395,8 @@ class FakeDiscord:
         request[BODY] = body
         exchange = Exchange(request.method, path, dict(request.query), body, 0)
         self.exchanges.append(exchange)
+        for hook in list(self.before_request):
+            hook(request.method, path)
         for rule in self.rate_limits:
             if rule.count > 0 and rule.method == request.method and rule.path.fullmatch(path):
                 rule.count -= 1
