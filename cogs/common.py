@@ -19,6 +19,8 @@ from bot.i18n import CATALOG, normalise_lang, t
 from bot.nlu.plan import Context, Lang
 from bot.permissions import can_control
 from bot.shortlinks import ShortLinks
+from bot.spotify.autocomplete import AutocompleteLimiter
+from bot.spotify.consent import ControllerConsent
 from bot.spotify.outcome import Outcome
 from cogs.expiring import Expiry
 
@@ -67,6 +69,8 @@ class BotState:
             ttl=settings.recommend_buttons_ttl_s, max_items=2048
         )
         self.web_base_url: str | None = None  # the bot's own OAuth web server, once started
+        self.autocomplete = AutocompleteLimiter()
+        self.consent = ControllerConsent(services.repo)
 
 
 def state_of(bot: discord.Client) -> BotState:

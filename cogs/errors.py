@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from bot.errors import CooldownActive, NotAllowed, UserFacingError
 from bot.nlu.plan import Lang
+from cogs.render import message_of
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ async def report_interaction_error(
     """Tell the user, ephemerally, in their language. Never raises."""
     user_error = as_user_error(error)
     log.info("interaction error for user %s: %s", interaction.user.id, user_error.key)
-    embed = error_embed(user_error.message(lang))
+    embed = error_embed(message_of(user_error, lang))
     try:
         if not interaction.response.is_done():
             await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -82,7 +83,7 @@ async def report_message_error(message: discord.Message, error: BaseException, l
     from cogs.common import reply_to
 
     user_error = as_user_error(error)
-    await reply_to(message, embed=error_embed(user_error.message(lang)))
+    await reply_to(message, embed=error_embed(message_of(user_error, lang)))
 
 
 class Errors(commands.Cog):

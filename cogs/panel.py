@@ -15,6 +15,7 @@ from bot.i18n import t
 from bot.nlu import actions as a
 from bot.nlu.actions import Action
 from bot.nlu.plan import Context
+from bot.shown import shown
 from bot.spotify.outcome import DeviceInfo, Outcome, PlaybackInfo
 from cogs.common import Gate, L, personal, send, send_outcome, services_of, state_of
 from cogs.expiring import StaleComponent, answer_expired
@@ -138,7 +139,10 @@ class DeviceSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"sp
     ) -> DeviceSelect:
         options = [
             discord.SelectOption(
-                label=trim(d.name, 100), value=d.id, description=d.type[:100], default=d.is_active
+                label=trim(shown(d.name, markdown=False), 100) or "?",
+                value=d.id,
+                description=d.type[:100],
+                default=d.is_active,
             )
             for d in devices
         ]

@@ -79,8 +79,9 @@ async def test_settings_set_and_clear_the_dj_role_language_controller_and_app(
     assert (await h.services.repo.get_guild_settings(h.guild.id)).dj_role_id is None
     target = h.new_user("controller")
     chosen = await h.slash("settings controller", user=admin, options={"user": target})
-    assert target.mention in chosen.text
-    assert (await h.services.repo.get_guild_settings(h.guild.id)).controller_user_id == target.id
+    # nobody's account plays without their consent (issue 12): the target has not even linked one
+    assert "no working Spotify link" in chosen.text
+    assert (await h.services.repo.get_guild_settings(h.guild.id)).controller_user_id is None
     await h.slash("settings client-id", user=admin, client_id="f" * 32)
     assert (await h.services.repo.get_guild_settings(h.guild.id)).spotify_client_id == "f" * 32
     bad = await h.slash("settings client-id", user=admin, client_id="not-an-id")
