@@ -72,7 +72,6 @@ class Settings(BaseSettings):
     spotify_redirect_uri: str = "http://127.0.0.1:8888/callback"
     spotify_api_base: str = "https://api.spotify.com/v1/"
     spotify_accounts_base: str = "https://accounts.spotify.com"
-    spotify_threads: int = 32
     spotify_timeout_s: float = 10.0
     session_idle_s: float = 900.0
 
