@@ -12,8 +12,10 @@ from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.nlu.plan import Context
 from bot.permissions import can_configure
+from bot.shown import shown
 from cogs.account import require_links
-from cogs.common import Gate, L, send, services_of
+from cogs.common import Gate, L, reply_to, send, services_of
+from cogs.consent import ConsentButton, consent_of, consent_view
 from cogs.render import OK_COLOUR
 
 log = logging.getLogger(__name__)
@@ -32,11 +34,18 @@ class Settings(commands.Cog):
         description=L("ui.cmd.settings"),
         guild_only=True,
         allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False),
+        allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ConsentButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ConsentButton)
 
     async def _begin(self, gate: Gate, interaction: discord.Interaction) -> Context:
         ctx = await gate.begin(ephemeral=True, defer=False)
@@ -90,16 +99,45 @@ class Settings(commands.Cog):
     @app_commands.rename(user=L("ui.opt.user"))
     @app_commands.describe(user=L("ui.optdesc.user"))
     async def controller(self, interaction: discord.Interaction, user: discord.User | None = None) -> None:
+        """Clear the controller, take it oneself, or ask the member by DM: nobody's account plays without consent."""
         async with Gate(interaction) as gate:
             ctx = await self._begin(gate, interaction)
             assert ctx.guild_id is not None
-            await services_of(self.bot).repo.update_guild_settings(
-                ctx.guild_id, controller_user_id=user.id if user else None
-            )
+            services = services_of(self.bot)
+            consent = consent_of(self.bot)
             if user is None:
+                await services.repo.update_guild_settings(ctx.guild_id, controller_user_id=None)
                 await self._done(interaction, t("ui.settings.controller_cleared", ctx.locale))
-            else:
+                return
+            if user.bot:
+                raise UserFacingError("consent.not_a_person")
+            current = (await services.repo.get_guild_settings(ctx.guild_id)).controller_user_id
+            if current == user.id:
+                await self._done(interaction, t("consent.already", ctx.locale, user=user.mention))
+                return
+            if user.id == ctx.user_id:
+                await consent.set_own(ctx.guild_id, user.id)
                 await self._done(interaction, t("ui.settings.controller_set", ctx.locale, user=user.mention))
+                return
+            request = await consent.request(ctx.guild_id, user.id, ctx.user_id)
+            account = await services.repo.get_account(user.id)
+            lang = ctx.locale
+            text = t(
+                "consent.request",
+                lang,
+                admin=shown(interaction.user.display_name),
+                guild=shown(interaction.guild.name if interaction.guild else "?"),
+                name=shown(account.display_name if account else "?"),
+            )
+            try:
+                await user.send(
+                    embed=discord.Embed(description=text, colour=OK_COLOUR), view=consent_view(request, lang)
+                )
+            except discord.HTTPException:
+                log.info("could not DM user %s to ask for consent in guild %s", user.id, ctx.guild_id)
+                await self._done(interaction, t("consent.dm_closed", ctx.locale, user=user.mention))
+                return
+            await self._done(interaction, t("consent.asked", ctx.locale, user=user.mention))
 
     @settings.command(name="client-id", description=L("ui.cmd.settings.client-id"))
     @app_commands.rename(client_id=L("ui.opt.client-id"))
@@ -119,15 +157,22 @@ class Settings(commands.Cog):
     @commands.command(name="sync", hidden=True)
     @commands.is_owner()
     async def sync(self, ctx: commands.Context[commands.Bot], scope: str | None = None) -> None:
-        """`@bot sync` (global) or `@bot sync here` (this guild only, instant). Owner only."""
-        if scope == "here" and ctx.guild is not None:
-            self.bot.tree.copy_global_to(guild=ctx.guild)
-            synced = await self.bot.tree.sync(guild=ctx.guild)
-        else:
-            synced = await self.bot.tree.sync()
-        log.info("synced %d slash commands (%s)", len(synced), scope or "global")
+        """`@bot sync`: sync the global commands now (start-up already does when they changed).
+        `@bot sync here`: remove this server's own copies of the commands (older builds made them, so each
+        command showed twice). Owner only."""
         lang = services_of(self.bot).settings.default_language
-        await ctx.reply(t("ui.sync.done", lang, count=len(synced)), mention_author=False)
+        if scope == "here" and ctx.guild is not None:
+            self.bot.tree.clear_commands(guild=ctx.guild)
+            await self.bot.tree.sync(guild=ctx.guild)
+            log.info("cleared the guild copies of the slash commands in guild %s", ctx.guild.id)
+            message = t("ui.sync.cleared_here", lang)
+        else:
+            sync_now = getattr(self.bot, "sync_commands_if_changed", None)
+            count = await sync_now(force=True) if sync_now is not None else len(await self.bot.tree.sync())
+            message = (
+                t("ui.sync.done", lang, count=count) if count is not None else t("error.unexpected", lang)
+            )
+        await reply_to(ctx.message, embed=discord.Embed(description=message, colour=OK_COLOUR))
 
 
 async def setup(bot: commands.Bot) -> None:

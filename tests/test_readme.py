@@ -30,6 +30,7 @@ class Expect:
     code: int = 0
     shows: tuple[str, ...] = ()
     stdin: str = ""
+    env: tuple[tuple[str, str], ...] = ()  # settings a user would have (never a secret)
     how: str = "run"  # run | serve (a server: started, asked /healthz, stopped) | ci (run by .ci/run)
     # | args (slow: its arguments go through the real parser) | template (a line to fill in: "…" placeholders)
 
@@ -48,6 +49,10 @@ EXPECTED: dict[str, Expect] = {
         shows=('"action": "play"', '"action": "volume"')
     ),
     ".venv/bin/python -m bot commands": Expect(shows=('"name": "play"',)),
+    ".venv/bin/python -m bot invite": Expect(
+        env=(("DISCORD_APPLICATION_ID", "123456789012345678"),),
+        shows=("https://discord.com/oauth2/authorize?client_id=123456789012345678",),
+    ),
     ".venv/bin/python -m benchmarks --quick": Expect(how="args"),
     ".venv/bin/python -m benchmarks": Expect(how="args"),
     ".venv/bin/python -m benchmarks --json": Expect(how="args"),
@@ -120,7 +125,7 @@ def test_readme_command_runs_as_written(command: str, tmp_path: Path) -> None:
         text=True,
         timeout=90,
         cwd=cwd,
-        env=_clean_env(tmp_path / "data"),
+        env={**_clean_env(tmp_path / "data"), **dict(expect.env)},
     )
     output = done.stdout + done.stderr
     assert done.returncode == expect.code, output
