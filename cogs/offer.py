@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 import discord
@@ -25,6 +26,8 @@ class OfferView(discord.ui.View):
         self.owner_id = owner_id
         self.lang = lang
         self.accept.label = t(f"ui.{offer.key}", lang, **offer.params)[:BUTTON_LABEL_LIMIT]
+        # Not discord.py's automatic 32-hex id: cogs/expiring treats those as stale components of old builds.
+        self.accept.custom_id = f"spb:offer:{secrets.token_hex(8)}"
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
