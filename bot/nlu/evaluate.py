@@ -272,9 +272,9 @@ def _judge_expected(actions: list[dict[str, Any]], utt: Utterance) -> bool:
                     return False
             elif got.get(key) != want[key]:
                 return False
-        if want.get("query") == "*" and utt.query_contains:
-            if not all(_contains(str(got.get("query")), w) for w in utt.query_contains):
-                return False
+        wanted = utt.query_contains if want.get("query") == "*" else ()
+        if not all(_contains(str(got.get("query")), w) for w in wanted):
+            return False
     return True
 
 
