@@ -25,7 +25,8 @@ APP = "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1"
 START_TIMEOUT_S = 60.0
 
 
-def base_env(dsn: str, key: str, data_dir: Path, fake: FakeSpotify) -> dict[str, str]:
+def base_env_for(dsn: str, key: str, data_dir: Path, api_base: str, accounts_base: str) -> dict[str, str]:
+    """The environment of every process of one deployment (no Discord or LLM credentials)."""
     keep = {
         k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_TOKEN")) and k != "DATABASE_URL"
     }
@@ -35,10 +36,14 @@ def base_env(dsn: str, key: str, data_dir: Path, fake: FakeSpotify) -> dict[str,
         "TOKEN_ENCRYPTION_KEY": key,
         "DATA_DIR": str(data_dir),
         "SPOTIFY_CLIENT_ID": APP,
-        "SPOTIFY_API_BASE": fake.api_base,
-        "SPOTIFY_ACCOUNTS_BASE": fake.accounts_base,
+        "SPOTIFY_API_BASE": api_base,
+        "SPOTIFY_ACCOUNTS_BASE": accounts_base,
         "LOG_LEVEL": "WARNING",
     }
+
+
+def base_env(dsn: str, key: str, data_dir: Path, fake: FakeSpotify) -> dict[str, str]:
+    return base_env_for(dsn, key, data_dir, fake.api_base, fake.accounts_base)
 
 
 @dataclass
