@@ -46,7 +46,6 @@ class BenchConfig:
     llm_budget_commands: int = (
         1000  # typical commands read for the LLM-budget figure (benchmarks/llm_budget.py)
     )
-    spotify_threads: int | None = None  # None = the bot's default
     # sustained load on PostgreSQL, 1 vs 2 worker processes (empty: not measured)
     sustained_rates: tuple[float, ...] = (50, 100, 150, 200, 300, 400)
     sustained_step_s: float = 8.0
@@ -103,8 +102,6 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
     commands = typical_mix(config.warmup_commands + config.e2e_commands, seed=11)
     warmup, measured = commands[: config.warmup_commands], commands[config.warmup_commands :]
     overrides: dict[str, Any] = {}
-    if config.spotify_threads is not None:
-        overrides["spotify_threads"] = config.spotify_threads
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)

@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from bot.config import Settings
+from bot.http_pool import HttpPool
 from bot.llm.budget import BudgetBook, UsageStore
 from bot.llm.errors import FailureKind, ProviderFailure
 from bot.llm.groq_provider import build_groq_provider
@@ -457,12 +458,16 @@ class _ModelCall:
         raise ProviderFailure("transient", detail="no attempt made")  # unreachable: tenacity reraises
 
 
-def build_chain(settings: Settings, usage_store: UsageStore | None = None) -> LLMChain | None:
+def build_chain(
+    settings: Settings, usage_store: UsageStore | None = None, *, http: HttpPool | None = None
+) -> LLMChain | None:
     """Groq then OpenRouter, skipping providers without a key; None when no key is configured at all.
 
-    With `usage_store` (the storage repository) the day's spent budgets survive a restart.
+    With `usage_store` (the storage repository) the day's spent budgets survive a restart. `http`: the process's
+    shared aiohttp pool (its owner closes it); without one each provider makes its own.
     """
-    providers = [p for p in (build_groq_provider(settings), build_openrouter_provider(settings)) if p]
+    built = (build_groq_provider(settings, http), build_openrouter_provider(settings, http))
+    providers = [p for p in built if p]
     if not providers:
         log.info("no LLM key configured: local parser only")
         return None
