@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.i18n import normalise_lang, t
+from bot.i18n import CATALOG, normalise_lang, t
+from bot.shortlinks import ShortLinks
 from bot.spotify.oauth import LinkResult, LinkService
 
 log = logging.getLogger(__name__)
@@ -52,27 +54,52 @@ def _plain(text: str) -> str:
     return text.replace("**", "").replace("`", "")
 
 
-def render_page(result: LinkResult) -> str:
+def for_surface(key: str, terminal: bool) -> str:
+    """`key`, or its `.terminal` variant when the link was started from the terminal chat and one exists."""
+    return f"{key}.terminal" if terminal and f"{key}.terminal" in CATALOG else key
+
+
+def render_page(result: LinkResult, *, terminal: bool = False) -> str:
+    """The page the browser lands on. `terminal`: the link was started by `chat --spotify`, not in Discord."""
     lang = normalise_lang(result.lang)
+    message = t(for_surface(result.key, terminal), lang, **result.params)
     return _PAGE.format(
         lang=lang,
         title=html.escape(t("account.page_title_ok" if result.ok else "account.page_title_failed", lang)),
         colour="#1db954" if result.ok else "#b3261e",
-        message=html.escape(_plain(result.message(lang))),
-        close=html.escape(t("account.page_close", lang)),
+        message=html.escape(_plain(message)),
+        close=html.escape(t(for_surface("account.page_close", terminal), lang)),
     )
 
 
-class OAuthWebServer:
-    """Serves GET /callback (finishes a link) and GET /healthz. No access log: URLs carry OAuth codes."""
+LinkResultListener = Callable[[LinkResult], None]
 
-    def __init__(self, links: LinkService, host: str, port: int) -> None:
+
+class OAuthWebServer:
+    """Serves GET /callback (finishes a link), GET /link/<id> (a short link: 302 to Spotify's authorize page)
+    and GET /healthz. No access log: URLs carry OAuth codes."""
+
+    def __init__(
+        self,
+        links: LinkService,
+        host: str,
+        port: int,
+        short_links: ShortLinks | None = None,
+        *,
+        terminal: bool = False,
+        on_result: LinkResultListener | None = None,
+    ) -> None:
+        """`terminal`: pages speak of the terminal chat; `on_result`: told of every callback's outcome."""
         self._links = links
+        self._short_links = short_links
+        self._terminal = terminal
+        self._on_result = on_result
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
         self._app = web.Application()
         self._app.router.add_get("/callback", self._callback)
+        self._app.router.add_get("/link/{link_id}", self._short_link)
         self._app.router.add_get("/healthz", self._healthz)
 
     async def start(self) -> str:
@@ -102,6 +129,19 @@ class OAuthWebServer:
     async def _healthz(self, request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
+    async def _short_link(self, request: web.Request) -> web.Response:
+        lang = normalise_lang(request.headers.get("Accept-Language"))
+        target = None
+        if self._short_links is not None:
+            try:
+                target = await self._short_links.resolve(request.match_info["link_id"])
+            except Exception:
+                log.exception("resolving a short link failed")
+        if target is None:
+            page = render_page(LinkResult(False, "account.state_expired", {}, lang))
+            return web.Response(text=page, status=404, content_type="text/html", headers=_HEADERS)
+        return web.Response(status=302, headers={**_HEADERS, "Location": target})
+
     async def _callback(self, request: web.Request) -> web.Response:
         query = request.query
         lang = normalise_lang(request.headers.get("Accept-Language"))
@@ -115,7 +155,12 @@ class OAuthWebServer:
         except Exception:
             log.exception("OAuth callback failed")
             result = LinkResult(False, "account.link_failed", {}, lang)
+        if self._on_result is not None:
+            self._on_result(result)
         status = 200 if result.ok else _STATUS.get(result.key, 200)
         return web.Response(
-            text=render_page(result), status=status, content_type="text/html", headers=_HEADERS
+            text=render_page(result, terminal=self._terminal),
+            status=status,
+            content_type="text/html",
+            headers=_HEADERS,
         )
