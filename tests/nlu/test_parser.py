@@ -215,6 +215,8 @@ async def test_the_same_words_asked_at_once_share_one_model_call(
         *(parser.parse(VAGUE_EN, Context(user_id=n, guild_id=n)) for n in range(5)),
         parser.parse(VAGUE_EN, Context(user_id=9, current_track="Get Lucky — Daft Punk")),
     )
-    assert len(llm_server.requests) == 2  # the five without a track shared one request; the sixth asked itself
+    assert (
+        len(llm_server.requests) == 2
+    )  # the five without a track shared one request; the sixth asked itself
     assert [p.source.startswith("cache:") for p in plans[:5]].count(True) == 4
     assert parser.plan_cache.stats()["hits"] == 4
