@@ -52,7 +52,7 @@ class BenchConfig:
     load_rates: tuple[float, ...] = (10, 30, 100, 200, 300)
     load_step_s: float = 8.0
     # sustained load on PostgreSQL, 1 vs 2 worker processes (empty: not measured)
-    sustained_rates: tuple[float, ...] = (50, 100, 150, 200, 300, 400)
+    sustained_rates: tuple[float, ...] = (25, 50, 100, 150, 200, 300, 400)
     sustained_step_s: float = 8.0
     sustained_guilds: int = 100
 
@@ -64,7 +64,7 @@ class BenchConfig:
             fallback_trials=1,
             memory_guilds=1000,
             memory_parses=3000,
-            sustained_rates=(50, 100, 200),
+            sustained_rates=(25, 50, 100, 200),
             sustained_step_s=4.0,
             load_step_s=3.0,
             sustained_guilds=40,
