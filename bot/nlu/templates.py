@@ -5,7 +5,8 @@ A template is a whole message, Home Assistant style:
     "[<please>] (turn|crank) (it|<the_volume>) up [a bit]"
 
 - `(a|b|)` alternatives (an empty branch makes the group optional), `[x]` optional, `<name>` a fragment from the
-  file's `fragments:` (fragments may use other fragments), `{slot}` a captured span;
+  file's `fragments:` (fragments may use other fragments), `{slot}` a captured span, `{slot:<name>}` a span
+  that must be one of the fragment's phrases;
 - every template is wrapped in the languages' `prefix` and `suffix` fragments ("hey bot", "please", "thanks"),
   so the intent files only state the command itself;
 - matching runs on the message folded to lower case without accents or punctuation ("¿Qué SUENA?" ->
@@ -51,6 +52,8 @@ SLOT_PATTERNS: dict[str, str] = {
     "time": r"(?:(?:\d{1,2}:)?\d{1,3}:[0-5]\d |(?:[^ ]+ ){1,6}?)",
     "query": _WORDS,
     "artist": _WORDS,
+    "genre": r"(?:[^ ]+ ){1,4}?",  # a genre the rules know ("jazz", "hip hop", "reggaeton")
+    "mood": r"(?:[^ ]+ ){1,3}?",  # used as {mood:<moods>}: one of the language's mood words
     "device": r"(?:[^ ]+ ){1,6}?",
     "speaker": r"(?:[^ ]+ ){1,6}?",
     "playlist": r"(?:[^ ]+ ){1,8}?",
@@ -148,7 +151,7 @@ def _span_text(original: str, where: list[int], start: int, end: int) -> str:
 # Template syntax -> regex
 # ---------------------------------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"\s*(\(|\)|\[|\]|\||<[a-z0-9_]+>|\{[a-z0-9_]+\}|[^\s()\[\]|<>{}]+)")
+_TOKEN_RE = re.compile(r"\s*(\(|\)|\[|\]|\||<[a-z0-9_]+>|\{[a-z0-9_]+(?::<[a-z0-9_]+>)?\}|[^\s()\[\]|<>{}]+)")
 
 
 class TemplateError(ValueError):
@@ -225,13 +228,16 @@ class _Compiler:
         self._fragment_cache[name] = compiled
         return compiled
 
-    def _slot(self, name: str, src: str) -> str:
+    def _slot(self, spec: str, src: str) -> str:
+        """{name} captures what SLOT_PATTERNS allows; {name:<fragment>} captures only the fragment's phrases."""
+        name, _, fragment = spec.partition(":")
         if name not in SLOT_PATTERNS:
             raise TemplateError(f"unknown slot {{{name}}} in {src!r}")
+        pattern = self._fragment(fragment[1:-1]) if fragment else SLOT_PATTERNS[name]
         self.slot_counter += 1
         group = f"s{self.slot_counter}"
         self.slot_names[group] = name
-        return f"(?P<{group}>{SLOT_PATTERNS[name]})"
+        return f"(?P<{group}>{pattern})"
 
 
 # ---------------------------------------------------------------------------------------------------------
