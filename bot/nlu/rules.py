@@ -1455,7 +1455,9 @@ def _finish_slot(slot: str, original: str, folded: str) -> dict[str, str] | None
     return {slot: original} if original.strip() else None
 
 
-_NOT_A_GENRE = _wordset("music musica and hard heavy hip hop nova bossa bass drum wave new nueva nuevo de la el")
+_NOT_A_GENRE = _wordset(
+    "music musica and hard heavy hip hop nova bossa bass drum wave new nueva nuevo de la el"
+)
 _MUSIC_HINTS = _GENRES | _wordset(
     """something anything stuff like similar music song songs track tracks tune tunes artist artists band bands
     singer singers album albums playlist playlists genre genres vibe vibes mood beats jams banger bangers hits

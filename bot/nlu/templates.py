@@ -158,57 +158,96 @@ class TemplateError(ValueError):
     """A malformed template or fragment in a data file."""
 
 
+# What can start a piece of template: a set of first words (None = any word, a slot) and whether it can be empty.
+First = tuple[frozenset[str] | None, bool]
+
+
+def _first_of_seq(items: list[First]) -> First:
+    words: set[str] = set()
+    for first, nullable in items:
+        if first is None:
+            return None, False
+        words |= first
+        if not nullable:
+            return frozenset(words), False
+    return frozenset(words), True
+
+
+def _first_of_alt(branches: list[First]) -> First:
+    words: set[str] = set()
+    nullable = False
+    for first, empty in branches:
+        if first is None:
+            return None, any(e for _, e in branches)
+        words |= first
+        nullable = nullable or empty
+    return frozenset(words), nullable
+
+
 @dataclass
 class _Compiler:
+    """Template text -> regex, plus the set of words a match can start with (to skip intents quickly)."""
+
     fragments: Mapping[str, str]
     slot_counter: int = 0
     slot_names: dict[str, str] = field(default_factory=dict)  # regex group -> slot name
-    _fragment_cache: dict[str, str] = field(default_factory=dict)
+    _fragment_cache: dict[str, tuple[str, First]] = field(default_factory=dict)
     _stack: list[str] = field(default_factory=list)
 
-    def compile(self, template: str) -> str:
+    def compile(self, template: str) -> tuple[str, First]:
         tokens = [m.group(1) for m in _TOKEN_RE.finditer(template)]
         if "".join(tokens).replace(" ", "") != template.replace(" ", "").replace("\t", ""):
             raise TemplateError(f"cannot read template {template!r}")
-        pos, out = self._alternatives(tokens, 0, template)
+        pos, out, first = self._alternatives(tokens, 0, template)
         if pos != len(tokens):
             raise TemplateError(f"unbalanced brackets in {template!r}")
-        return out
+        return out, first
 
-    def _alternatives(self, tokens: list[str], pos: int, src: str) -> tuple[int, str]:
+    def _alternatives(self, tokens: list[str], pos: int, src: str) -> tuple[int, str, First]:
         branches: list[str] = []
+        firsts: list[First] = []
         current: list[str] = []
+        seq: list[First] = []
         while pos < len(tokens):
             tok = tokens[pos]
             if tok in (")", "]"):
                 break
             if tok == "|":
                 branches.append("".join(current))
-                current = []
+                firsts.append(_first_of_seq(seq))
+                current, seq = [], []
                 pos += 1
                 continue
             if tok in ("(", "["):
                 close = ")" if tok == "(" else "]"
-                pos, inner = self._alternatives(tokens, pos + 1, src)
+                pos, inner, first = self._alternatives(tokens, pos + 1, src)
                 if pos >= len(tokens) or tokens[pos] != close:
                     raise TemplateError(f"unbalanced {tok!r} in {src!r}")
                 current.append(f"(?:{inner})" + ("?" if tok == "[" else ""))
+                seq.append((first[0], first[1] or tok == "["))
                 pos += 1
                 continue
             if tok.startswith("<"):
-                current.append(self._fragment(tok[1:-1]))
+                regex, first = self._fragment(tok[1:-1])
+                current.append(regex)
+                seq.append(first)
             elif tok.startswith("{"):
-                current.append(self._slot(tok[1:-1], src))
+                regex, first = self._slot(tok[1:-1], src)
+                current.append(regex)
+                seq.append(first)
             else:
                 word = fold_text(tok)
                 if not word:
                     raise TemplateError(f"{tok!r} is not a word (punctuation is folded away) in {src!r}")
                 current.append(re.escape(word).replace("\\ ", " ") + " ")
+                seq.append((frozenset({word.split(" ")[0]}), False))
             pos += 1
         branches.append("".join(current))
-        return pos, branches[0] if len(branches) == 1 else "|".join(branches)
+        firsts.append(_first_of_seq(seq))
+        regex = branches[0] if len(branches) == 1 else "|".join(branches)
+        return pos, regex, _first_of_alt(firsts)
 
-    def _fragment(self, name: str) -> str:
+    def _fragment(self, name: str) -> tuple[str, First]:
         if name in self._fragment_cache:
             return self._fragment_cache[name]
         if name not in self.fragments:
@@ -218,26 +257,26 @@ class _Compiler:
         self._stack.append(name)
         body = self.fragments[name]
         tokens = [m.group(1) for m in _TOKEN_RE.finditer(body)]
-        pos, inner = self._alternatives(tokens, 0, body)
+        pos, inner, first = self._alternatives(tokens, 0, body)
         if pos != len(tokens):
             raise TemplateError(f"unbalanced brackets in fragment <{name}>")
         self._stack.pop()
         if "(?P<" in inner:
             raise TemplateError(f"fragment <{name}> may not capture slots")
-        compiled = f"(?:{inner})"
+        compiled = (f"(?:{inner})", first)
         self._fragment_cache[name] = compiled
         return compiled
 
-    def _slot(self, spec: str, src: str) -> str:
+    def _slot(self, spec: str, src: str) -> tuple[str, First]:
         """{name} captures what SLOT_PATTERNS allows; {name:<fragment>} captures only the fragment's phrases."""
         name, _, fragment = spec.partition(":")
         if name not in SLOT_PATTERNS:
             raise TemplateError(f"unknown slot {{{name}}} in {src!r}")
-        pattern = self._fragment(fragment[1:-1]) if fragment else SLOT_PATTERNS[name]
+        pattern, first = self._fragment(fragment[1:-1]) if fragment else (SLOT_PATTERNS[name], (None, False))
         self.slot_counter += 1
         group = f"s{self.slot_counter}"
         self.slot_names[group] = name
-        return f"(?P<{group}>{pattern})"
+        return f"(?P<{group}>{pattern})", first
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -254,11 +293,17 @@ class Intent:
     action: Mapping[str, Any]  # values may hold "{slot}" placeholders
     require_track: bool = False  # only when something is known to be playing
     request: bool = False  # a play/queue request whose query is free text
+    first_words: frozenset[str] | None = None  # the words a match can start with (None: any)
 
     def build(
         self, original: str, folded: str, where: list[int], finish: Finisher, cores: list[tuple[int, int]]
     ) -> Action | None:
         for start, end in cores:
+            if (
+                self.first_words is not None
+                and folded[start : folded.find(" ", start)] not in self.first_words
+            ):
+                continue
             m = self.pattern.fullmatch(folded, start, end)
             if m is not None:
                 action = self._action(m, original, where, finish)
@@ -397,12 +442,13 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
         fragments["suffix"] = " | ".join(f"({s})" for s in suffixes) or "x"
         compiler = _Compiler(fragments)
         if prefixes:
-            prefix_re = compiler._fragment("prefix")
+            prefix_re = compiler._fragment("prefix")[0]
         if suffixes:
-            suffix_re = f"(?:{compiler._fragment('suffix')})*"
+            suffix_re = f"(?:{compiler._fragment('suffix')[0]})*"
         for entry in doc.get("intents") or []:
-            templates = _as_list(entry.get("templates"))
-            body = "|".join(f"(?:{compiler.compile(t)})" for t in templates)
+            compiled = [compiler.compile(t) for t in _as_list(entry.get("templates"))]
+            body = "|".join(f"(?:{regex})" for regex, _ in compiled)
+            first, nullable = _first_of_alt([f for _, f in compiled])
             intents.append(
                 Intent(
                     name=str(entry["name"]),
@@ -412,10 +458,11 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
                     action=dict(entry["action"]),
                     require_track=bool(entry.get("require_track", False)),
                     request=bool(entry.get("request", False)),
+                    first_words=None if nullable else first,
                 )
             )
         for t in _as_list(doc.get("decline")):
-            declines.append(f"(?:{compiler.compile(t)})")
+            declines.append(f"(?:{compiler.compile(t)[0]})")
     decline = re.compile(f"(?:[^ ]+ )*?(?:{'|'.join(declines)})(?:[^ ]+ )*") if declines else None
     log.debug("compiled %d intents from %d files", len(intents), len(files))
     return Grammar(
