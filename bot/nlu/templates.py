@@ -294,6 +294,10 @@ class Intent:
     require_track: bool = False  # only when something is known to be playing
     request: bool = False  # a play/queue request whose query is free text
     first_words: frozenset[str] | None = None  # the words a match can start with (None: any)
+    # Each template alone: when the first matching template's slots are refused ("{n} louder" reading "make
+    # this a bit" as a number), the later templates still get their turn.
+    templates: tuple[str, ...] = ()  # regex sources, compiled the first time they are needed
+    _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def build(
         self, original: str, folded: str, where: list[int], finish: Finisher, cores: list[tuple[int, int]]
@@ -305,11 +309,22 @@ class Intent:
             ):
                 continue
             m = self.pattern.fullmatch(folded, start, end)
-            if m is not None:
-                action = self._action(m, original, where, finish)
-                if action is not None:
+            if m is None:
+                continue
+            action = self._action(m, original, where, finish)
+            if action is not None:
+                return action
+            for k in range(len(self.templates)):
+                alone = self._template(k).fullmatch(folded, start, end)
+                if alone is not None and (action := self._action(alone, original, where, finish)) is not None:
                     return action
         return None
+
+    def _template(self, k: int) -> re.Pattern[str]:
+        pattern = self._compiled.get(k)
+        if pattern is None:
+            pattern = self._compiled[k] = re.compile(self.templates[k])
+        return pattern
 
     def _action(self, m: re.Match[str], original: str, where: list[int], finish: Finisher) -> Action | None:
         values: dict[str, str] = {}
@@ -459,6 +474,7 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
                     require_track=bool(entry.get("require_track", False)),
                     request=bool(entry.get("request", False)),
                     first_words=None if nullable else first,
+                    templates=tuple(regex for regex, _ in compiled) if len(compiled) > 1 else (),
                 )
             )
         for t in _as_list(doc.get("decline")):
