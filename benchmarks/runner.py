@@ -20,7 +20,7 @@ from benchmarks.end_to_end import Sample, naive_comparison, path_figures, run_se
 from benchmarks.env import BenchBot, bench_settings, build_bot, controller_ids, link_guilds, start_playback
 from benchmarks.fakes import REPO_ROOT, FakesProcess, Latencies
 from benchmarks.fallback import run_fallback
-from benchmarks.llm_budget import measure_llm_budget
+from benchmarks.llm_budget import run as run_llm_budget
 from benchmarks.local_parser import measure_local_parser
 from benchmarks.report import evaluate_targets
 from benchmarks.stats import Summary
@@ -97,7 +97,7 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
         local += shared_dev_set(REPO_ROOT)
     figures["local_parser"] = measure_local_parser(local)
     progress(f"LLM budget ({config.llm_budget_commands} typical commands)")
-    figures["llm_budget"] = await measure_llm_budget(typical_mix(config.llm_budget_commands, seed=31))
+    figures["llm_budget"] = await run_llm_budget(config.llm_budget_commands)
 
     commands = typical_mix(config.warmup_commands + config.e2e_commands, seed=11)
     warmup, measured = commands[: config.warmup_commands], commands[config.warmup_commands :]

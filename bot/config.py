@@ -88,6 +88,12 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    @field_validator("groq_api_key", "openrouter_api_key", mode="before")
+    @classmethod
+    def _blank_key_is_unset(cls, value: object) -> object:
+        """`GROQ_API_KEY=` (empty) means "not configured", not a key that every request would send."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("discord_token", mode="before")
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:

@@ -49,6 +49,7 @@ MAX_ATTEMPTS = 2  # per model and request for transient failures: the first try 
 MIN_ATTEMPT_S = 0.05  # do not start a request with less time than this left
 RETRY_AFTER_MARGIN_S = 0.1  # a Retry-After is waited out only if it + a typical request + this fits
 DEFAULT_COOL_DOWN_S = 1.0  # a 429 without Retry-After
+PERSIST_COOL_DOWN_S = 60.0  # a 429 asking for at least this long (a spent day) is saved with the budgets
 DEGRADED_S = 5.0  # after a model failed transiently twice, its provider goes last for this long
 MAX_REPAIR_ECHO = 1500  # characters of the invalid answer quoted back in the repair request
 _backoff = wait_exponential_jitter(multiplier=0.03, max=0.25, jitter=0.04)  # 30-70 ms before the retry
@@ -310,6 +311,8 @@ class LLMChain:
     ) -> None:
         provider, model = candidate.provider, candidate.model
         provider.cool_down(model, retry_after if retry_after is not None else DEFAULT_COOL_DOWN_S)
+        if retry_after is not None and retry_after >= PERSIST_COOL_DOWN_S and provider.budget is not None:
+            provider.budget.for_model(model).block_for(retry_after)  # saved: a restart does not forget it
         if candidate.retry or retry_after is None or not self._fits(retry_after, provider, deadline):
             return  # cooled down: this request and the next ones (until Retry-After) go elsewhere
         now = self._clock()
