@@ -14,7 +14,7 @@ from bot.spotify.errors import NotLinked
 from cogs.account import link_view
 from cogs.common import message_context, services_of, state_of
 from cogs.errors import report_message_error
-from cogs.recommend import recommend_view_for
+from cogs.recommend import recommend_reply_view
 from cogs.render import outcomes_embed
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class AssistantCog(commands.Cog, name="Assistant"):
             except UserFacingError:
                 return None
             return link_view(url, lang)
-        return recommend_view_for(outcomes, text, lang)
+        return await recommend_reply_view(self.bot, outcomes, text, ctx, lang)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -35,6 +35,7 @@ from bot.nlu.actions import (
     Play,
     Previous,
     QueueAdd,
+    Recommend,
     Repeat,
     Resume,
     Seek,
@@ -1393,6 +1394,19 @@ def _all_controls(folded: str, bounds: list[tuple[int, int]]) -> list[Action] | 
     return out
 
 
+# "recommend me something", "recomiéndame algo": a recommendation for the person asking (their taste decides),
+# answered here so it works without an LLM. Anything more specific ("songs like X") is left to the LLM.
+_RECOMMEND_FOR_ME_RE = re.compile(
+    r"(?:recommend|suggest|recomiendame|recomienda|recomiendanos|sugiereme|sugiere)(?:\s+(?:me|us|nos))?"
+    r"(?:\s+(?:something|anything|some music|some songs|something new|something for me|algo|algo nuevo|"
+    r"algo para mi|musica|canciones|cualquier cosa|lo que sea))?"
+)
+
+
+def _recommend_for_me(folded: str) -> Action | None:
+    return Recommend(prompt="something for me") if _RECOMMEND_FOR_ME_RE.fullmatch(folded) else None
+
+
 def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
     """A Plan with source "rules" when sure, else None (the LLM decides)."""
     try:
@@ -1405,7 +1419,10 @@ def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
         start, end = _strip_polite(folded, 0, len(folded))
         if start >= end:
             return None
-        actions = _parse_clauses(cleaned[start:end], folded[start:end])
+        recommend = _recommend_for_me(folded[start:end])
+        actions = (
+            [recommend] if recommend is not None else _parse_clauses(cleaned[start:end], folded[start:end])
+        )
         if not actions:
             return None
         default = ctx.locale if ctx is not None else "en"

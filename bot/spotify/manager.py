@@ -9,6 +9,7 @@ from collections.abc import Callable
 from bot.config import Settings
 from bot.llm.protocols import TrackSuggester
 from bot.nlu.plan import Context
+from bot.recommend.personal import PersonalRecommender
 from bot.spotify.client import BackoffGates, SpotifyApi, SpotifyClientFactory
 from bot.spotify.errors import GuildNotLinked
 from bot.spotify.session import GuildSession
@@ -30,6 +31,7 @@ class SessionManager:
         tokens: TokenProvider,
         settings: Settings,
         suggester: TrackSuggester | None = None,
+        personal: PersonalRecommender | None = None,
         api_base: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -37,6 +39,7 @@ class SessionManager:
         self._tokens = tokens
         self._settings = settings
         self._suggester = suggester
+        self._personal = personal
         self._clock = clock
         self._idle_s = settings.session_idle_s
         self._factory = SpotifyClientFactory(
@@ -76,6 +79,11 @@ class SessionManager:
         self._sessions[key] = fresh
         return fresh
 
+    async def api_for_user(self, user_id: int) -> SpotifyApi:
+        """The API acting on `user_id`'s own account (their DM session's). Token errors surface on use."""
+        session = await self.session_for(Context(user_id=user_id, is_dm=True))
+        return session.api
+
     async def _create(self, key: str, user_id: int) -> GuildSession:
         app = await self._app_for(user_id)
         tokens = self._tokens
@@ -85,7 +93,14 @@ class SessionManager:
 
         api = SpotifyApi(factory=self._factory, gate=self.gates.for_app(app), token=token, label=key)
         log.info("spotify session %s created (account of user %s)", key, user_id)
-        return GuildSession(key=key, user_id=user_id, api=api, suggester=self._suggester, clock=self._clock)
+        return GuildSession(
+            key=key,
+            user_id=user_id,
+            api=api,
+            suggester=self._suggester,
+            personal=self._personal,
+            clock=self._clock,
+        )
 
     async def _app_for(self, user_id: int) -> str:
         """The Spotify client id the user's token belongs to (the back-off gate is per app)."""

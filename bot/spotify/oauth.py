@@ -28,7 +28,8 @@ from bot.storage.repository import LinkedAccount, OAuthState, Repository, Spotif
 
 log = logging.getLogger(__name__)
 
-# Only what the features need: playback control and state, playlists (find, add to, create), liking a track.
+# Only what the features need: playback control and state, playlists (find, add to, create), liking a track,
+# and the listening reads behind personal recommendations (top items, recently played, saved-track checks).
 SCOPES: tuple[str, ...] = (
     "user-read-playback-state",
     "user-modify-playback-state",
@@ -37,6 +38,9 @@ SCOPES: tuple[str, ...] = (
     "playlist-modify-private",
     "playlist-modify-public",
     "user-library-modify",
+    "user-top-read",
+    "user-read-recently-played",
+    "user-library-read",
 )
 STATE_TTL_S = 600.0  # a link started with /spotify link works for 10 minutes
 REFRESH_MARGIN_S = 60.0  # refresh this long before the access token expires

@@ -138,7 +138,8 @@ async def test_authorize_url_asks_for_pkce_and_only_the_needed_scopes(env: Env) 
     assert query["redirect_uri"] == env.web_base + "/callback"
     assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
     assert query["scope"].split() == list(SCOPES)
-    assert "user-read-email" not in query["scope"] and "user-top-read" not in query["scope"]
+    assert "user-read-email" not in query["scope"] and "user-follow-read" not in query["scope"]
+    assert {"user-top-read", "user-read-recently-played", "user-library-read"} <= set(query["scope"].split())
     assert len(query["state"]) >= 40
 
 
