@@ -69,15 +69,12 @@ async def build_services(
     from bot.spotify.manager import SessionManager
     from bot.spotify.oauth import LinkService
     from bot.spotify.tokens import StaticTokenProvider, TokenProvider
-    from bot.storage.cached import CachedRepository
-    from bot.storage.crypto import load_or_create_key
-    from bot.storage.sqlite import SqliteRepository
+    from bot.storage.factory import open_repository
 
     if demo is not None:
         api_base = api_base or demo.api_base
         accounts_base = accounts_base or demo.accounts_base
-    cipher = load_or_create_key(settings)
-    repo = CachedRepository(await SqliteRepository.open(settings.database_path, cipher))
+    repo = await open_repository(settings)
     parser = build_intent_parser(settings)
     recommender = parser.recommender()
     links = LinkService(repo, settings, accounts_base=accounts_base, api_base=api_base)

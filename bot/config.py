@@ -66,9 +66,11 @@ class Settings(BaseSettings):
     web_port: int = 8888
     public_base_url: str | None = None
 
-    # Storage
+    # Storage: SQLite in DATA_DIR (one process), or PostgreSQL when DATABASE_URL=postgresql://... (several)
     data_dir: Path = Path("data")
     token_encryption_key: SecretStr | None = None
+    database_url: SecretStr | None = None
+    database_pool_size: int = 10
 
     log_level: str = "INFO"
 
@@ -80,6 +82,15 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.data_dir / "bot.sqlite3"
+
+    @property
+    def uses_postgres(self) -> bool:
+        url = self.database_url.get_secret_value() if self.database_url is not None else ""
+        return url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def lock_file_path(self) -> Path:
+        return self.data_dir / "bot.lock"
 
     @property
     def key_file_path(self) -> Path:

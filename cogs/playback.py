@@ -23,20 +23,28 @@ log = logging.getLogger(__name__)
 PERSONAL = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
 AUTOCOMPLETE_MIN_CHARS = 2
 AUTOCOMPLETE_TIMEOUT_S = 2.0
-_POSITION = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2})\s*$|^\s*(\d+)\s*s?\s*$")
+MAX_POSITION_S = 24 * 3600  # what a Seek action accepts; longer than any track
+_POSITION = re.compile(r"^\s*(?:(\d{1,2}):)?(\d{1,2}):(\d{1,2})\s*$|^\s*(\d{1,6})\s*s?\s*$")
 
 
 def parse_position(text: str) -> int:
-    """'1:30' -> 90, '90' -> 90, '1:02:03' -> 3723. Raises UserFacingError on anything else."""
-    match = _POSITION.match(text)
+    """'1:30' -> 90, '90' -> 90, '1:02:03' -> 3723. Raises UserFacingError on anything else.
+
+    Digits are bounded before int() (thousands of digits would hit Python's int-digit limit) and so is
+    the result (at most MAX_POSITION_S)."""
+    match = _POSITION.match(text[:64])
     if match is None:
         raise UserFacingError("ui.seek.bad_position")
     hours, minutes, seconds, plain = match.groups()
     if plain is not None:
-        return int(plain)
-    if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+        position = int(plain)
+    elif int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
         raise UserFacingError("ui.seek.bad_position")
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    else:
+        position = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    if position > MAX_POSITION_S:
+        raise UserFacingError("ui.seek.too_far")
+    return position
 
 
 def clip(text: str, limit: int = MAX_QUERY) -> str:

@@ -135,6 +135,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I could not read that position. Use minutes:seconds like 1:30, or seconds like 90.",
         "es": "No entendí esa posición. Usa minutos:segundos como 1:30, o segundos como 90.",
     },
+    "ui.seek.too_far": {
+        "en": "That position is past the end of any song: use at most 24:00:00.",
+        "es": "Esa posición está más allá del final de cualquier canción: usa como mucho 24:00:00.",
+    },
     "ui.link.button": {"en": "Link Spotify", "es": "Vincular Spotify"},
     "ui.link.instructions": {
         "en": (

@@ -13,6 +13,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The Spotify link has expired. Run `/spotify link` again to reconnect.",
         "es": "La vinculación con Spotify ha caducado. Vuelve a usar `/spotify link` para reconectar.",
     },
+    "spotify.app_rejected": {
+        "en": (
+            "Spotify refuses this bot's app credentials (the app was deleted or its secret changed), so "
+            "nothing can reach Spotify. The bot's owner needs to fix SPOTIFY_CLIENT_ID and "
+            "SPOTIFY_CLIENT_SECRET; if the app was replaced, link again with `/spotify link` afterwards."
+        ),
+        "es": (
+            "Spotify rechaza las credenciales de la app de este bot (se borró la app o cambió su secreto), "
+            "así que nada llega a Spotify. Quien gestiona el bot tiene que corregir SPOTIFY_CLIENT_ID y "
+            "SPOTIFY_CLIENT_SECRET; si se sustituyó la app, vuelve a vincular con `/spotify link` después."
+        ),
+    },
+    "spotify.guild_app_rejected": {
+        "en": (
+            "Spotify no longer accepts the Spotify app this account was linked through (this server's own "
+            "app was deleted or changed). A server admin needs to set a working one with "
+            "`/settings client-id` (or clear it); then link again with `/spotify link`."
+        ),
+        "es": (
+            "Spotify ya no acepta la app de Spotify con la que se vinculó esta cuenta (la app propia de "
+            "este servidor se borró o cambió). Un administrador del servidor tiene que poner una que "
+            "funcione con `/settings client-id` (o quitarla); después vuelve a vincular con `/spotify link`."
+        ),
+    },
     "spotify.no_active_device": {
         "en": "Spotify has no active device. Open Spotify somewhere, or pick one with `/devices`.",
         "es": "Spotify no tiene ningún dispositivo activo. Abre Spotify en algún sitio o elige uno con `/devices`.",

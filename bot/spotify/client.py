@@ -243,17 +243,24 @@ class SpotifyApi:
         gate: BackoffGate,
         token: Callable[[], Awaitable[str]],
         label: str,
+        on_rejected: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         self._factory = factory
         self._gate = gate
         self._token = token
+        self._on_rejected = on_rejected  # a 401 on a token that looked valid: force one refresh
         self.label = label  # session key, for logs
         self.sp = factory.new_client()
         self._current_token: str | None = None
 
-    async def refresh_token(self) -> str:
-        """Ask the token provider for a (possibly refreshed) token and use it for the next calls."""
-        token = await self._token()
+    async def refresh_token(self, rejected: str | None = None) -> str:
+        """Ask the token provider for a (possibly refreshed) token and use it for the next calls.
+
+        `rejected`: the token Spotify just answered 401 to, which the provider must replace if it can."""
+        if rejected is not None and self._on_rejected is not None:
+            token = await self._on_rejected(rejected)
+        else:
+            token = await self._token()
         self._current_token = token
         self.sp.set_auth(token)
         return token
@@ -272,7 +279,7 @@ class SpotifyApi:
                 if exc.http_status == 401 and not retried_auth:
                     retried_auth = True
                     old = self._current_token
-                    if await self.refresh_token() != old:
+                    if await self.refresh_token(rejected=old) != old:
                         continue
                 raise self._mapped(what, exc) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:

@@ -17,6 +17,18 @@ class LinkExpired(UserFacingError):
     key = "spotify.link_expired"
 
 
+class AppRejected(UserFacingError):
+    """The token endpoint answered invalid_client for the bot's own Spotify app: a configuration error."""
+
+    key = "spotify.app_rejected"
+
+
+class GuildAppRejected(UserFacingError):
+    """The token endpoint answered invalid_client for a server's own Spotify app (deleted or changed)."""
+
+    key = "spotify.guild_app_rejected"
+
+
 class NoActiveDevice(UserFacingError):
     key = "spotify.no_active_device"
 

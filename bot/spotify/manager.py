@@ -13,7 +13,7 @@ from bot.recommend.personal import PersonalRecommender
 from bot.spotify.client import BackoffGates, SpotifyApi, SpotifyClientFactory
 from bot.spotify.errors import GuildNotLinked
 from bot.spotify.session import GuildSession
-from bot.spotify.tokens import TokenProvider
+from bot.spotify.tokens import RejectedTokenHandler, TokenProvider
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,17 @@ class SessionManager:
         async def token() -> str:
             return await tokens.access_token(user_id)
 
-        api = SpotifyApi(factory=self._factory, gate=self.gates.for_app(app), token=token, label=key)
+        async def replace_rejected(rejected: str) -> str:
+            assert isinstance(tokens, RejectedTokenHandler)
+            return await tokens.replace_rejected(user_id, rejected)
+
+        api = SpotifyApi(
+            factory=self._factory,
+            gate=self.gates.for_app(app),
+            token=token,
+            label=key,
+            on_rejected=replace_rejected if isinstance(tokens, RejectedTokenHandler) else None,
+        )
         log.info("spotify session %s created (account of user %s)", key, user_id)
         return GuildSession(
             key=key,

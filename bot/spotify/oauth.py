@@ -23,7 +23,7 @@ import aiohttp
 from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.i18n import normalise_lang, t
-from bot.spotify.errors import LinkExpired, NotLinked, SpotifyUnavailable
+from bot.spotify.errors import AppRejected, GuildAppRejected, LinkExpired, NotLinked, SpotifyUnavailable
 from bot.storage.repository import LinkedAccount, OAuthState, Repository, SpotifyToken
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,11 @@ SCOPES: tuple[str, ...] = (
 )
 STATE_TTL_S = 600.0  # a link started with /spotify link works for 10 minutes
 REFRESH_MARGIN_S = 60.0  # refresh this long before the access token expires
+APP_RECHECK_S = (
+    3600.0  # an app Spotify refused (invalid_client) is tried again at most hourly, or once reconfigured
+)
+RESAVE_INTERVAL_S = 30.0  # a refreshed token that could not be saved is saved again at most this often
+CONFIG_ERRORS = frozenset({"invalid_client", "unauthorized_client"})  # the app, not the user, is the problem
 CLIENT_ID_PATTERN = re.compile(r"^[0-9a-fA-F]{32}$")
 
 
@@ -88,6 +93,20 @@ class _SpotifyDown(Exception):
     """Network failure, timeout, or an unusable answer."""
 
 
+@dataclass(slots=True)
+class _UnsavedToken:
+    """A refreshed token the database refused to store (e.g. disk full): used from memory, saved later."""
+
+    token: SpotifyToken
+    refreshed_from: str | None  # the refresh token stored when this one was obtained
+    tried_at: float
+
+
+def _describe(exc: BaseException) -> str:
+    """A short, secret-free description of a storage failure for the log."""
+    return f"{type(exc).__name__}: {str(exc)[:120]}"
+
+
 def pkce_challenge(verifier: str) -> str:
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
@@ -123,6 +142,8 @@ class LinkService:
         self._user_locks: dict[int, asyncio.Lock] = {}
         self._guild_lock = asyncio.Lock()
         self._listeners: list[LinkListener] = []
+        self._unsaved: dict[int, _UnsavedToken] = {}
+        self._refused_apps: dict[str, float] = {}  # client id -> when Spotify answered invalid_client
 
     # -- configuration ------------------------------------------------------------------------------
 
@@ -140,6 +161,7 @@ class LinkService:
         await self._repo.update_guild_settings(
             guild_id, spotify_client_id=cleaned.lower() if cleaned else None
         )
+        self._refused_apps.clear()  # a reconfigured app is worth trying again
         log.info("guild %s Spotify app %s", guild_id, "set" if cleaned else "cleared")
         return self.redirect_uri()
 
@@ -239,7 +261,10 @@ class LinkService:
         except (_TokenEndpointError, _SpotifyDown) as exc:
             log.warning("linking user %s failed: %s", user_id, exc)
             return failed("account.link_failed")
-        await self._repo.save_account(account)
+        async with self._lock_for(user_id):  # never interleaved with a refresh of the previous link
+            await self._repo.save_account(account)
+            self._unsaved.pop(user_id, None)
+        self._refused_apps.pop(account.client_id, None)
         became_controller = guild_id is not None and await self._claim_controller(guild_id, user_id)
         log.info("user %s linked Spotify (controller of guild %s: %s)", user_id, guild_id, became_controller)
         return LinkResult(
@@ -302,6 +327,7 @@ class LinkService:
         """Delete the user's tokens (guilds they controlled lose their controller). False if not linked."""
         async with self._lock_for(user_id):
             removed = await self._repo.delete_account(user_id)
+            self._unsaved.pop(user_id, None)
         if removed:
             log.info("user %s unlinked Spotify", user_id)
         return removed
@@ -314,42 +340,146 @@ class LinkService:
 
     async def access_token(self, user_id: int) -> str:
         """A valid access token, refreshed REFRESH_MARGIN_S before expiry. Raises NotLinked or LinkExpired."""
+        return await self._access_token(user_id, rejected=None)
+
+    async def replace_rejected(self, user_id: int, token: str) -> str:
+        """Spotify answered 401 to `token`: refresh once (unless a newer token is already in use) and return
+        the token to retry with. Raises LinkExpired when Spotify refuses the refresh too."""
+        return await self._access_token(user_id, rejected=token)
+
+    async def _access_token(self, user_id: int, *, rejected: str | None) -> str:
         async with self._lock_for(user_id):
             account = await self._repo.get_account(user_id)
-            if account is None:
-                raise NotLinked()
-            if account.needs_relink:
-                raise LinkExpired()
-            token = account.token
-            now = self._clock()
-            if token.expires_at - REFRESH_MARGIN_S > now:
-                return token.access_token
-            if not token.refresh_token:
-                await self._repo.mark_needs_relink(user_id)
-                raise LinkExpired()
-            try:
-                payload = await self._post_token(
-                    {"grant_type": "refresh_token", "refresh_token": token.refresh_token}, account.client_id
+            if (
+                account is not None
+                and not account.needs_relink
+                and rejected is None
+                and user_id not in self._unsaved
+                and account.token.expires_at - REFRESH_MARGIN_S > self._clock()
+            ):
+                return account.token.access_token  # the common case: no refresh, no cross-process lock
+            # Single-flight across processes too: whoever holds the lock refreshes; the others re-read the
+            # account after it and use the token it stored (the old refresh token may have been rotated).
+            async with self._repo.refresh_lock(user_id):
+                return await self._current_or_refreshed(user_id, rejected=rejected)
+
+    async def _current_or_refreshed(self, user_id: int, *, rejected: str | None) -> str:
+        """Under both locks: re-read the account, then refresh unless another process just did."""
+        account = await self._repo.get_account(user_id)
+        if account is None:
+            self._unsaved.pop(user_id, None)
+            raise NotLinked()
+        if account.needs_relink:
+            raise LinkExpired()
+        stored_refresh = account.token.refresh_token
+        token = await self._in_use(account)
+        now = self._clock()
+        if rejected is not None and rejected != token.access_token:
+            return token.access_token  # already replaced since that request was sent
+        forced = rejected is not None
+        if not forced and token.expires_at - REFRESH_MARGIN_S > now:
+            return token.access_token
+        if not token.refresh_token:
+            await self._repo.mark_needs_relink(user_id)
+            raise LinkExpired()
+        refused_at = self._refused_apps.get(account.client_id)
+        if refused_at is not None and now - refused_at < APP_RECHECK_S:
+            return self._usable_or(token, now, forced, self._app_rejected(account.client_id))
+        try:
+            payload = await self._post_token(
+                {"grant_type": "refresh_token", "refresh_token": token.refresh_token}, account.client_id
+            )
+            fresh = self._token_from(payload, previous_refresh=token.refresh_token)
+        except _TokenEndpointError as exc:
+            if exc.error == "invalid_grant":
+                log.info("Spotify refused the refresh token of user %s: relink needed", user_id)
+                self._unsaved.pop(user_id, None)
+                await self._repo.mark_needs_relink(user_id, if_refresh_token=stored_refresh)
+                raise LinkExpired() from None
+            if exc.error in CONFIG_ERRORS:
+                self._refused_apps[account.client_id] = now
+                log.error(
+                    "Spotify refused the app %s (%s) while refreshing the token of user %s: the app was "
+                    "deleted or its credentials are wrong; its refreshes pause until it is reconfigured",
+                    account.client_id,
+                    exc.error,
+                    user_id,
                 )
-                fresh = self._token_from(payload, previous_refresh=token.refresh_token)
-            except _TokenEndpointError as exc:
-                if exc.error == "invalid_grant":
-                    log.info("Spotify refused the refresh token of user %s: relink needed", user_id)
-                    await self._repo.mark_needs_relink(user_id)
-                    raise LinkExpired() from None
-                log.warning("refreshing the token of user %s failed: %s", user_id, exc)
-                return self._still_valid(token, now)
-            except _SpotifyDown as exc:
-                log.warning("refreshing the token of user %s failed: %s", user_id, exc)
-                return self._still_valid(token, now)
-            await self._repo.update_token(user_id, fresh)
+                return self._usable_or(token, now, forced, self._app_rejected(account.client_id))
+            log.warning("refreshing the token of user %s failed: %s", user_id, exc)
+            return self._usable_or(token, now, forced, SpotifyUnavailable())
+        except _SpotifyDown as exc:
+            log.warning("refreshing the token of user %s failed: %s", user_id, exc)
+            return self._usable_or(token, now, forced, SpotifyUnavailable())
+        self._refused_apps.pop(account.client_id, None)
+        return await self._store_refreshed(user_id, fresh, refreshed_from=stored_refresh)
+
+    async def _in_use(self, account: LinkedAccount) -> SpotifyToken:
+        """The stored token, or a newer one kept in memory because saving it failed (saved again here)."""
+        user_id = account.user_id
+        pending = self._unsaved.get(user_id)
+        if pending is None:
+            return account.token
+        if account.token.refresh_token != pending.refreshed_from:  # linked again meanwhile: the row wins
+            del self._unsaved[user_id]
+            return account.token
+        now = self._clock()
+        if now - pending.tried_at < RESAVE_INTERVAL_S:
+            return pending.token
+        pending.tried_at = now
+        try:
+            saved = await self._repo.replace_token(
+                user_id, pending.token, refreshed_from=pending.refreshed_from
+            )
+        except Exception as exc:
+            log.warning(
+                "saving the refreshed Spotify token of user %s still fails (%s); using it from memory",
+                user_id,
+                _describe(exc),
+            )
+            return pending.token
+        del self._unsaved[user_id]
+        if saved:
+            log.info("saved the refreshed Spotify token of user %s that was kept in memory", user_id)
+            return pending.token
+        return account.token
+
+    async def _store_refreshed(self, user_id: int, fresh: SpotifyToken, *, refreshed_from: str | None) -> str:
+        """Save a refreshed token (compare-and-set); if saving fails, keep it in memory and save it later."""
+        try:
+            saved = await self._repo.replace_token(user_id, fresh, refreshed_from=refreshed_from)
+        except Exception as exc:
+            self._unsaved[user_id] = _UnsavedToken(fresh, refreshed_from, self._clock())
+            log.warning(
+                "saving the refreshed Spotify token of user %s failed (%s): using it from memory and saving "
+                "it again later",
+                user_id,
+                _describe(exc),
+            )
             return fresh.access_token
+        self._unsaved.pop(user_id, None)
+        if saved:
+            return fresh.access_token
+        log.info(
+            "the Spotify link of user %s changed during a token refresh: the refreshed token is dropped",
+            user_id,
+        )
+        current = await self._repo.get_account(user_id)
+        if current is None:
+            raise NotLinked()
+        if current.needs_relink:
+            raise LinkExpired()
+        return current.token.access_token
+
+    def _app_rejected(self, client_id: str) -> UserFacingError:
+        return AppRejected() if client_id == self._settings.spotify_client_id else GuildAppRejected()
 
     @staticmethod
-    def _still_valid(token: SpotifyToken, now: float) -> str:
-        if token.expires_at > now:
+    def _usable_or(token: SpotifyToken, now: float, forced: bool, error: UserFacingError) -> str:
+        """The current token while it is still valid (and Spotify did not just reject it), else `error`."""
+        if not forced and token.expires_at > now:
             return token.access_token
-        raise SpotifyUnavailable()
+        raise error
 
     # -- HTTP -----------------------------------------------------------------------------------------
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class TokenProvider(Protocol):
     async def access_token(self, user_id: int) -> str:
         """A valid (refreshed if needed) access token. Raises NotLinked or LinkExpired."""
+        ...
+
+
+@runtime_checkable
+class RejectedTokenHandler(Protocol):
+    """A TokenProvider that can replace a token Spotify answered 401 to, although it looked valid locally."""
+
+    async def replace_rejected(self, user_id: int, token: str) -> str:
+        """Refresh once (unless already replaced) and return the token to retry with. Raises LinkExpired."""
         ...
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
+from contextlib import AbstractAsyncContextManager
 from typing import Generic, TypeVar
 
 from bot.storage.repository import GuildSettings, LinkedAccount, OAuthState, Repository, SpotifyToken
@@ -110,10 +111,17 @@ class CachedRepository:
         finally:
             self._accounts.drop(user_id)
 
-    async def mark_needs_relink(self, user_id: int) -> None:
+    async def replace_token(self, user_id: int, token: SpotifyToken, *, refreshed_from: str | None) -> bool:
         self._accounts.drop(user_id)
         try:
-            await self.inner.mark_needs_relink(user_id)
+            return await self.inner.replace_token(user_id, token, refreshed_from=refreshed_from)
+        finally:
+            self._accounts.drop(user_id)
+
+    async def mark_needs_relink(self, user_id: int, *, if_refresh_token: str | None = None) -> bool:
+        self._accounts.drop(user_id)
+        try:
+            return await self.inner.mark_needs_relink(user_id, if_refresh_token=if_refresh_token)
         finally:
             self._accounts.drop(user_id)
 
@@ -132,6 +140,21 @@ class CachedRepository:
 
     async def pop_oauth_state(self, state: str) -> OAuthState | None:
         return await self.inner.pop_oauth_state(state)
+
+    async def hold_until(self, key: str, until: float) -> float:
+        return await self.inner.hold_until(key, until)
+
+    async def get_hold(self, key: str) -> float:
+        return await self.inner.get_hold(key)
+
+    async def add_usage(self, key: str, window_start: int, amount: int) -> int:
+        return await self.inner.add_usage(key, window_start, amount)
+
+    async def get_usage(self, key: str, window_start: int) -> int:
+        return await self.inner.get_usage(key, window_start)
+
+    def refresh_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
+        return self.inner.refresh_lock(user_id)
 
     async def close(self) -> None:
         self._guilds.clear()

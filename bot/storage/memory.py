@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
+from contextlib import AbstractAsyncContextManager
 
+from bot.storage.locks import KeyedLocks
 from bot.storage.repository import GuildSettings, LinkedAccount, OAuthState, SpotifyToken
 from bot.storage.sqlite import check_guild_changes
 
@@ -18,6 +20,9 @@ class MemoryRepository:
         self._accounts: dict[int, LinkedAccount] = {}
         self._states: dict[str, OAuthState] = {}
         self._lock = asyncio.Lock()
+        self._holds: dict[str, float] = {}
+        self._counters: dict[tuple[str, int], int] = {}
+        self._refresh_locks = KeyedLocks()
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:
         return copy.deepcopy(self._guilds.get(guild_id) or GuildSettings(guild_id=guild_id))
@@ -42,10 +47,21 @@ class MemoryRepository:
         if account is not None:
             account.token = copy.deepcopy(token)
 
-    async def mark_needs_relink(self, user_id: int) -> None:
+    async def replace_token(self, user_id: int, token: SpotifyToken, *, refreshed_from: str | None) -> bool:
         account = self._accounts.get(user_id)
-        if account is not None:
-            account.needs_relink = True
+        if account is None or account.token.refresh_token != refreshed_from:
+            return False
+        account.token = copy.deepcopy(token)
+        return True
+
+    async def mark_needs_relink(self, user_id: int, *, if_refresh_token: str | None = None) -> bool:
+        account = self._accounts.get(user_id)
+        if account is None or (
+            if_refresh_token is not None and account.token.refresh_token != if_refresh_token
+        ):
+            return False
+        account.needs_relink = True
+        return True
 
     async def delete_account(self, user_id: int) -> bool:
         """Forget the user's link; guilds they controlled lose their controller (as in SQLite)."""
@@ -60,6 +76,26 @@ class MemoryRepository:
 
     async def pop_oauth_state(self, state: str) -> OAuthState | None:
         return self._states.pop(state, None)
+
+    async def hold_until(self, key: str, until: float) -> float:
+        self._holds[key] = max(self._holds.get(key, 0.0), until)
+        return self._holds[key]
+
+    async def get_hold(self, key: str) -> float:
+        return self._holds.get(key, 0.0)
+
+    async def add_usage(self, key: str, window_start: int, amount: int) -> int:
+        for old in [k for k in self._counters if k[0] == key and k[1] < window_start - 1]:
+            del self._counters[old]
+        total = self._counters.get((key, window_start), 0) + amount
+        self._counters[(key, window_start)] = total
+        return total
+
+    async def get_usage(self, key: str, window_start: int) -> int:
+        return self._counters.get((key, window_start), 0)
+
+    def refresh_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
+        return self._refresh_locks.hold(user_id)
 
     async def close(self) -> None:
         return None

@@ -1,7 +1,8 @@
-"""The storage interface every caller uses. SQLite implements it today; PostgreSQL can later."""
+"""The storage interface every caller uses: SQLite (one process) and PostgreSQL (several) implement it."""
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -59,7 +60,14 @@ class Repository(Protocol):
     async def get_account(self, user_id: int) -> LinkedAccount | None: ...
     async def save_account(self, account: LinkedAccount) -> None: ...
     async def update_token(self, user_id: int, token: SpotifyToken) -> None: ...
-    async def mark_needs_relink(self, user_id: int) -> None: ...
+    async def replace_token(self, user_id: int, token: SpotifyToken, *, refreshed_from: str | None) -> bool:
+        """Compare-and-set: store `token` only while the stored refresh token is `refreshed_from`."""
+        ...
+
+    async def mark_needs_relink(self, user_id: int, *, if_refresh_token: str | None = None) -> bool:
+        """Flag the link for relinking (with `if_refresh_token`: only while that one is stored)."""
+        ...
+
     async def delete_account(self, user_id: int) -> bool:
         """Forget the link; guilds this user controlled lose their controller. False if none existed."""
         ...
@@ -67,6 +75,29 @@ class Repository(Protocol):
     async def save_oauth_state(self, state: OAuthState) -> None: ...
     async def pop_oauth_state(self, state: str) -> OAuthState | None:
         """Return and delete the state (single use); None if unknown."""
+        ...
+
+    # -- state shared by every process of a deployment (back-off gates, budgets, token refresh) -----------
+
+    async def hold_until(self, key: str, until: float) -> float:
+        """Keep `key` held until at least `until` (unix seconds; never shortens a hold). Returns its end."""
+        ...
+
+    async def get_hold(self, key: str) -> float:
+        """When the hold on `key` ends (unix seconds); 0.0 if it was never held."""
+        ...
+
+    async def add_usage(self, key: str, window_start: int, amount: int) -> int:
+        """Add `amount` to the counter of (`key`, `window_start`) and return its new total.
+
+        Windows of `key` older than the one before `window_start` are forgotten.
+        """
+        ...
+
+    async def get_usage(self, key: str, window_start: int) -> int: ...
+
+    def refresh_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
+        """Held while one process refreshes the user's token; others wait, then re-read the account."""
         ...
 
     async def close(self) -> None: ...

@@ -6,13 +6,19 @@ import asyncio
 import dataclasses
 import json
 import logging
+import sqlite3
 import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from bot.logsafety import quiet_libraries
 from bot.storage.crypto import TokenCipher, WrongEncryptionKey
+from bot.storage.errors import StorageStartupError
+from bot.storage.locks import KeyedLocks
 from bot.storage.migrations import apply_migrations
 from bot.storage.repository import GuildSettings, LinkedAccount, OAuthState, SpotifyToken
 
@@ -34,6 +40,26 @@ GUILD_SETTING_TYPES: dict[str, type] = {
 }
 
 
+def _detail(exc: BaseException | str) -> str:
+    """One line of at most 160 characters (SQLite's own reports span several)."""
+    text = " ".join(str(exc).replace("*", "").split())
+    return text[:160] or type(exc).__name__
+
+
+async def _has_tables(conn: aiosqlite.Connection) -> bool:
+    async with conn.execute("SELECT count(*) FROM sqlite_master") as cur:
+        row = await cur.fetchone()
+    return bool(row and row[0])
+
+
+async def _quick_check(conn: aiosqlite.Connection, path: Path) -> None:
+    """PRAGMA quick_check: a damaged page is refused at start-up instead of failing some later command."""
+    async with conn.execute("PRAGMA quick_check") as cur:
+        rows = [str(row[0]) for row in await cur.fetchall()]
+    if rows != ["ok"]:
+        raise StorageStartupError("storage.damaged", database=path, detail=_detail("; ".join(rows[:2])))
+
+
 def check_guild_changes(changes: dict[str, object]) -> None:
     """Raise ValueError/TypeError for unknown settings or values of the wrong type (programming errors)."""
     for name, value in changes.items():
@@ -53,15 +79,36 @@ class SqliteRepository:
         self._conn = conn
         self._cipher = cipher
         self._write_lock = asyncio.Lock()  # one connection: writes and transactions never interleave
+        self._refresh_locks = KeyedLocks()
+        self._on_close: list[Callable[[], None]] = []
         self._closed = False
 
     @classmethod
-    async def open(cls, path: Path, cipher: TokenCipher) -> SqliteRepository:
-        """Open (creating directories and the file), enable WAL and foreign keys, migrate, check the key."""
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+    async def open(cls, path: Path, cipher: TokenCipher, *, key_file: Path | None = None) -> SqliteRepository:
+        """Open (creating directories and the file), check it, enable WAL and foreign keys, migrate, check the key.
+
+        `key_file`: the token key file that existed before this start. A missing or empty database beside it
+        means the links were lost (a wrong DATA_DIR, a truncated file): refused instead of starting afresh.
+        Every problem is a StorageStartupError whose message says what to do.
+        """
+        quiet_libraries()  # aiosqlite would log every statement's parameters (OAuth states) at DEBUG
+        in_memory = str(path) == ":memory:"
+        if not in_memory:
+            if key_file is not None and not await asyncio.to_thread(path.exists):
+                raise StorageStartupError("storage.missing", database=path, key_file=key_file)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageStartupError("storage.unreadable", database=path, detail=_detail(exc)) from None
         try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            raise StorageStartupError("storage.unreadable", database=path, detail=_detail(exc)) from None
+        try:
+            if key_file is not None and not await _has_tables(conn):
+                raise StorageStartupError("storage.emptied", database=path, key_file=key_file)
+            if not in_memory:
+                await _quick_check(conn, path)
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")
@@ -69,8 +116,12 @@ class SqliteRepository:
             await apply_migrations(conn)
             repo = cls(conn, cipher)
             await repo._check_key()
-        except BaseException:
+        except BaseException as exc:
             await conn.close()
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StorageStartupError("storage.unreadable", database=path, detail=_detail(exc)) from None
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StorageStartupError("storage.damaged", database=path, detail=_detail(exc)) from None
             raise
         return repo
 
@@ -196,12 +247,53 @@ class SqliteRepository:
                 (self._encrypt_token(token), token.expires_at, token.scope, time.time(), user_id),
             )
 
-    async def mark_needs_relink(self, user_id: int) -> None:
+    async def _stored_refresh_token(self, user_id: int) -> tuple[bool, str | None]:
+        """(linked?, the stored refresh token), read inside the caller's transaction."""
+        async with self._conn.execute(
+            "SELECT token_encrypted, token_expires_at, token_scope FROM linked_accounts WHERE user_id = ?",
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return False, None
+        return True, self._decrypt_token(row[0], row[1], row[2]).refresh_token
+
+    async def replace_token(self, user_id: int, token: SpotifyToken, *, refreshed_from: str | None) -> bool:
+        """Store a refreshed token only if the stored refresh token is still `refreshed_from` (one transaction)."""
         async with self._write_lock:
-            await self._conn.execute(
-                "UPDATE linked_accounts SET needs_relink = 1, updated_at = ? WHERE user_id = ?",
-                (time.time(), user_id),
-            )
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                linked, stored = await self._stored_refresh_token(user_id)
+                replaced = linked and stored == refreshed_from
+                if replaced:
+                    await self._conn.execute(
+                        "UPDATE linked_accounts SET token_encrypted = ?, token_expires_at = ?, "
+                        "token_scope = ?, updated_at = ? WHERE user_id = ?",
+                        (self._encrypt_token(token), token.expires_at, token.scope, time.time(), user_id),
+                    )
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+        return replaced
+
+    async def mark_needs_relink(self, user_id: int, *, if_refresh_token: str | None = None) -> bool:
+        """Flag the link as needing a new authorisation; with `if_refresh_token`, only while that is stored."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                linked, stored = await self._stored_refresh_token(user_id)
+                marked = linked and (if_refresh_token is None or stored == if_refresh_token)
+                if marked:
+                    await self._conn.execute(
+                        "UPDATE linked_accounts SET needs_relink = 1, updated_at = ? WHERE user_id = ?",
+                        (time.time(), user_id),
+                    )
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+        return marked
 
     async def delete_account(self, user_id: int) -> bool:
         """Forget the user's link; guilds they controlled lose their controller (the next linker takes over)."""
@@ -269,11 +361,62 @@ class SqliteRepository:
             lang=row[5],
         )
 
+    # -- shared state (one process: the file lock in bot.storage.factory guarantees it) ----------------
+
+    async def hold_until(self, key: str, until: float) -> float:
+        async with (
+            self._write_lock,
+            self._conn.execute(
+                "INSERT INTO shared_holds (key, held_until) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "held_until = max(held_until, excluded.held_until) RETURNING held_until",
+                (key, until),
+            ) as cur,
+        ):
+            row = await cur.fetchone()
+        return float(row[0]) if row is not None else until
+
+    async def get_hold(self, key: str) -> float:
+        async with self._conn.execute("SELECT held_until FROM shared_holds WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return float(row[0]) if row is not None else 0.0
+
+    async def add_usage(self, key: str, window_start: int, amount: int) -> int:
+        async with self._write_lock:
+            await self._conn.execute(
+                "DELETE FROM shared_counters WHERE key = ? AND window_start < ?", (key, window_start - 1)
+            )
+            async with self._conn.execute(
+                "INSERT INTO shared_counters (key, window_start, amount) VALUES (?, ?, ?) "
+                "ON CONFLICT (key, window_start) DO UPDATE SET amount = amount + excluded.amount "
+                "RETURNING amount",
+                (key, window_start, amount),
+            ) as cur:
+                row = await cur.fetchone()
+        return int(row[0]) if row is not None else amount
+
+    async def get_usage(self, key: str, window_start: int) -> int:
+        async with self._conn.execute(
+            "SELECT amount FROM shared_counters WHERE key = ? AND window_start = ?", (key, window_start)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row is not None else 0
+
+    def refresh_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
+        return self._refresh_locks.hold(user_id)
+
+    def release_on_close(self, release: Callable[[], None]) -> None:
+        """Call `release` (the DATA_DIR lock) once the connection is closed."""
+        self._on_close.append(release)
+
     async def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        await self._conn.close()
+        try:
+            await self._conn.close()
+        finally:
+            for release in self._on_close:
+                release()
 
     def __repr__(self) -> str:
         return "SqliteRepository()"

@@ -109,6 +109,23 @@ async def test_seek_accepts_minutes_and_seconds(
     assert bad.last.ephemeral and "1:30" in bad.last.text
 
 
+@pytest.mark.parametrize(
+    ("position", "reads"),
+    [
+        ("9" * 5000, "I could not read that position."),  # past Python's int-digit limit
+        ("100000", "That position is past the end of any song: use at most 24:00:00."),
+        ("99:59:59", "That position is past the end of any song: use at most 24:00:00."),
+    ],
+)
+async def test_seek_out_of_range_says_so(
+    bot: SpotifyBot, interaction: Any, guild_linked: str, position: str, reads: str
+) -> None:
+    inter = interaction()
+    await cog(bot).seek.callback(cog(bot), inter, position)
+    assert inter.last.ephemeral and inter.last.text.startswith(reads)
+    assert "Something went wrong" not in inter.last.text
+
+
 def test_parse_position() -> None:
     assert parse_position("1:30") == 90
     assert parse_position("90") == 90

@@ -1,4 +1,4 @@
-"""Behaviour every Repository must have: run against SQLite (a real file) and the in-memory one."""
+"""Behaviour every Repository must have: run against SQLite (a real file), PostgreSQL and the in-memory one."""
 
 from __future__ import annotations
 
@@ -11,14 +11,19 @@ import pytest
 
 from bot.storage.crypto import TokenCipher
 from bot.storage.memory import MemoryRepository
+from bot.storage.postgres import PostgresRepository
 from bot.storage.repository import LinkedAccount, OAuthState, Repository, SpotifyToken
 from bot.storage.sqlite import SqliteRepository
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "postgres", "memory"])
 async def repo(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Repository]:
     if request.param == "sqlite":
         repository: Repository = await SqliteRepository.open(tmp_path / "bot.sqlite3", TokenCipher.generate())
+    elif request.param == "postgres":
+        repository = await PostgresRepository.open(
+            request.getfixturevalue("pg_dsn"), TokenCipher.generate(), pool_size=4
+        )
     else:
         repository = MemoryRepository()
     yield repository
@@ -141,3 +146,61 @@ async def test_returned_objects_are_copies(repo: Repository) -> None:
     stored.token.access_token = "tampered"
     again = await repo.get_account(1)
     assert again is not None and again.token.access_token == "access-1"
+
+
+async def test_holds_only_grow(repo: Repository) -> None:
+    assert await repo.get_hold("spotify:app-a") == 0.0
+    assert await repo.hold_until("spotify:app-a", 1_000.5) == 1_000.5
+    assert await repo.hold_until("spotify:app-a", 900.0) == 1_000.5  # a shorter hold never shortens it
+    assert await repo.hold_until("spotify:app-a", 2_000.0) == 2_000.0
+    assert await repo.get_hold("spotify:app-a") == 2_000.0
+    assert await repo.get_hold("spotify:app-b") == 0.0
+
+
+async def test_usage_counters_add_up_per_window(repo: Repository) -> None:
+    assert await repo.get_usage("groq:tokens", 100) == 0
+    totals = await asyncio.gather(*(repo.add_usage("groq:tokens", 100, 5) for _ in range(10)))
+    assert sorted(totals) == list(range(5, 55, 5))  # every addition saw the others: none was lost
+    assert await repo.get_usage("groq:tokens", 100) == 50
+    assert await repo.add_usage("groq:tokens", 101, 1) == 1
+    assert await repo.get_usage("groq:tokens", 100) == 50  # the previous window is kept
+    await repo.add_usage("groq:tokens", 103, 1)
+    assert await repo.get_usage("groq:tokens", 100) == 0  # older ones are forgotten
+    assert await repo.get_usage("groq:requests", 103) == 0
+
+
+async def test_refresh_lock_is_single_flight_per_user(repo: Repository) -> None:
+    inside: list[int] = []
+    overlaps: list[int] = []
+
+    async def refresh(user_id: int) -> None:
+        async with repo.refresh_lock(user_id):
+            if user_id in inside:
+                overlaps.append(user_id)
+            inside.append(user_id)
+            await asyncio.sleep(0.01)
+            inside.remove(user_id)
+
+    await asyncio.gather(*(refresh(user) for user in (1, 1, 1, 2, 2) * 3))
+    assert overlaps == []
+
+
+async def test_refreshed_token_is_written_only_over_the_refresh_token_it_came_from(repo: Repository) -> None:
+    await repo.save_account(account())
+    refreshed = SpotifyToken("access-2", "refresh-2", expires_at=2_100_000_000.0)
+    assert await repo.replace_token(1, refreshed, refreshed_from="refresh-1") is True
+    late = SpotifyToken("access-late", "refresh-late", expires_at=2_200_000_000.0)
+    assert await repo.replace_token(1, late, refreshed_from="refresh-1") is False  # a newer one is stored
+    assert await repo.replace_token(2, late, refreshed_from="refresh-1") is False  # no such link
+    stored = await repo.get_account(1)
+    assert stored is not None and stored.token == refreshed
+
+
+async def test_needs_relink_can_be_conditional_on_the_refresh_token(repo: Repository) -> None:
+    await repo.save_account(account())
+    assert await repo.mark_needs_relink(1, if_refresh_token="an-older-one") is False
+    stored = await repo.get_account(1)
+    assert stored is not None and not stored.needs_relink
+    assert await repo.mark_needs_relink(1, if_refresh_token="refresh-1") is True
+    stored = await repo.get_account(1)
+    assert stored is not None and stored.needs_relink
