@@ -214,7 +214,7 @@ class TasteService:
                 idempotent=True,
             ),
             api.call("taste.recent", sp.current_user_recently_played, limit=RECENT_LIMIT, idempotent=True),
-            api.call("taste.playing", sp.current_user_playing_track, idempotent=True),
+            api.call("taste.playing", sp.current_playback, idempotent=True),
             return_exceptions=True,
         )
         errors = [r for r in results if isinstance(r, BaseException)]
