@@ -50,6 +50,11 @@ def bench_settings(data_dir: Path, urls: Mapping[str, str], **overrides: Any) ->
         # a paid-tier budget: the benchmark measures latency, not the free tier's per-minute cap
         "groq_rpm": 1_000_000,
         "groq_tpm": 1_000_000_000,
+        "groq_rpd": 0,  # no daily caps either (0 = none)
+        "groq_tpd": 0,
+        "openrouter_rpm": 0,
+        "openrouter_rpd": 0,
+        "plan_cache_size": 0,  # every repeated typical command would otherwise be a cache hit
         "spotify_api_base": urls["spotify_api_base"],
         "spotify_accounts_base": urls["spotify_accounts_base"],
         "spotify_client_id": "benchmark-client",

@@ -194,6 +194,27 @@ def render_table(figures: Mapping[str, Any]) -> str:
         f"{_f(ours.get('llm_requests_per_100'))} / {_f(naive.get('llm_requests_per_100'))}",
     )
 
+    sus = figures.get("sustained")
+    if sus is not None:
+        section("8. Sustained load on PostgreSQL (volume commands, open loop)")
+        if "skipped" in sus:
+            row("skipped", str(sus["skipped"]))
+        else:
+            limit = f"p99 ≤ {_f(sus.get('p99_limit_ms'), 0)} ms"
+            for n in (1, 2):
+                part = sus.get(f"processes_{n}", {})
+                row(
+                    f"{n} worker process(es): max sustained",
+                    f"{_f(part.get('max_sustained_per_s'), 0)} commands/s",
+                    limit,
+                )
+                for step in part.get("steps", []):
+                    row(
+                        f"  {_f(step['offered_per_s'], 0)}/s offered",
+                        f"{_f(step['completed_per_s'])}/s done; p50 {_f(step['p50_ms'])} / p99 {_f(step['p99_ms'])} ms",
+                        "ok" if step["sustained"] else "not sustained",
+                    )
+
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{'figure'.ljust(width[0])}  {'value'.ljust(width[1])}  target"]
     lines.append("-" * (sum(width) + 4 + 6))

@@ -23,6 +23,7 @@ from benchmarks.fallback import run_fallback
 from benchmarks.local_parser import measure_local_parser
 from benchmarks.report import evaluate_targets
 from benchmarks.stats import Summary
+from benchmarks.sustained import run_sustained
 from benchmarks.utterances import generate, shared_dev_set, typical_mix
 
 log = logging.getLogger(__name__)
@@ -42,11 +43,22 @@ class BenchConfig:
     memory_guilds: int = 1000
     memory_parses: int = 10_000
     spotify_threads: int | None = None  # None = the bot's default
+    # sustained load on PostgreSQL, 1 vs 2 worker processes (empty: not measured)
+    sustained_rates: tuple[float, ...] = (50, 100, 150, 200, 300, 400)
+    sustained_step_s: float = 8.0
+    sustained_guilds: int = 100
 
     @classmethod
     def quick(cls, **overrides: Any) -> BenchConfig:
         base = cls(
-            e2e_commands=50, warmup_commands=10, fallback_trials=1, memory_guilds=1000, memory_parses=3000
+            e2e_commands=50,
+            warmup_commands=10,
+            fallback_trials=1,
+            memory_guilds=1000,
+            memory_parses=3000,
+            sustained_rates=(50, 100, 200),
+            sustained_step_s=4.0,
+            sustained_guilds=40,
         )
         return replace(base, **overrides)
 
@@ -64,6 +76,7 @@ class BenchConfig:
             fallback_trials=1,
             memory_guilds=4,
             memory_parses=40,
+            sustained_rates=(),
         )
         return replace(base, **overrides)
 
@@ -135,6 +148,16 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
             figures["fallback"] = await run_fallback(
                 fakes, lambda d: make_bot(d), tmp, trials=config.fallback_trials
             )
+
+            if config.sustained_rates:
+                figures["sustained"] = await run_sustained(
+                    fakes,
+                    tmp / "sustained",
+                    rates=config.sustained_rates,
+                    seconds=config.sustained_step_s,
+                    guilds=config.sustained_guilds,
+                    progress=progress,
+                )
 
     progress(f"memory ({config.memory_guilds} guild sessions, {config.memory_parses} parses, fresh process)")
     figures["memory"] = await measure_memory(config)

@@ -75,7 +75,7 @@ async def build_services(
         api_base = api_base or demo.api_base
         accounts_base = accounts_base or demo.accounts_base
     repo = await open_repository(settings)
-    parser = build_intent_parser(settings)
+    parser = build_intent_parser(settings, usage_store=repo)
     recommender = parser.recommender()
     links = LinkService(repo, settings, accounts_base=accounts_base, api_base=api_base)
     tokens: TokenProvider = StaticTokenProvider(demo_token) if demo_token is not None else links

@@ -70,8 +70,12 @@ class Assistant:
         if ctx.lang_locked and plan.lang != ctx.locale:
             plan = plan.model_copy(update={"lang": ctx.locale})
         if not plan.actions:
-            key = "error.not_understood" if self._parser.uses_llm else "error.not_understood_local"
-            return Response(plan, [Outcome(action="none", ok=False, key=key)])
+            # The parser says why when it is not "not understood" (no LLM configured, over quota, unavailable).
+            key = plan.failure_key or (
+                "error.not_understood" if self._parser.uses_llm else "error.not_understood_local"
+            )
+            outcome = Outcome(action="none", ok=False, key=key, params=dict(plan.failure_params))
+            return Response(plan, [outcome])
         outcomes = await self.run_actions(plan.actions, replace(ctx, locale=plan.lang))
         return Response(plan, outcomes)
 

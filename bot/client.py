@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+COMMAND_TREE_HASH_KEY = "discord.command_tree_hash"
+
 EXTENSIONS: tuple[str, ...] = (
     "cogs.errors",
     "cogs.playback",
@@ -29,10 +33,12 @@ EXTENSIONS: tuple[str, ...] = (
 
 
 def build_intents(message_content: bool) -> discord.Intents:
-    """No privileged intents unless configured: mentions and DMs carry their text without message content."""
-    intents = discord.Intents.default()
-    intents.members = False
-    intents.presences = False
+    """Only what the bot uses: guilds (channels, roles), guild messages (mentions) and DMs. No privileged
+    intent unless configured: mentions and DMs carry their text without message content."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
     intents.message_content = message_content
     return intents
 
@@ -81,7 +87,7 @@ class SpotifyBot(commands.Bot):
             cls = ShardedSpotifyBot
         return super().__new__(cls)
 
-    def __init__(self, services: Services, *, sync_on_start: bool = False, start_web: bool = True) -> None:
+    def __init__(self, services: Services, *, sync_on_start: bool = True, start_web: bool = True) -> None:
         super().__init__(**bot_options(services.settings))
         self.services = services
         self.state = BotState(services)
@@ -97,8 +103,38 @@ class SpotifyBot(commands.Bot):
         self.failed_extensions = await load_extensions(self)
         await self._start_web_server()
         if self.sync_on_start:
+            await self.sync_commands_if_changed()
+
+    async def command_tree_hash(self) -> str:
+        """A digest of exactly what `tree.sync()` would send for the global commands."""
+        translator = self.tree.translator
+        commands = self.tree.get_commands()
+        if translator is not None:
+            payload = [await command.get_translated_payload(self.tree, translator) for command in commands]
+        else:
+            payload = [command.to_dict(self.tree) for command in commands]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_commands_if_changed(self, *, force: bool = False) -> int | None:
+        """Sync the global slash commands when the tree differs from the last synced one (its hash is kept in
+        the database), so a plain deploy works and an unchanged restart costs no command creates.
+        Returns how many were synced, or None when nothing was sent. Never raises."""
+        repo = self.services.repo
+        try:
+            digest = await self.command_tree_hash()
+            if not force and await repo.get_meta(COMMAND_TREE_HASH_KEY) == digest:
+                log.info("slash commands unchanged since the last sync")
+                return None
             synced = await self.tree.sync()
-            log.info("synced %d slash commands", len(synced))
+            await repo.set_meta(COMMAND_TREE_HASH_KEY, digest)
+        except discord.HTTPException as exc:
+            log.error("syncing slash commands failed: Discord answered %s (code %s)", exc.status, exc.code)
+            return None
+        except Exception:
+            log.exception("syncing slash commands failed")
+            return None
+        log.info("synced %d slash commands", len(synced))
+        return len(synced)
 
     async def _start_web_server(self) -> None:
         links = self.services.links

@@ -36,13 +36,20 @@ class Settings(BaseSettings):
     groq_models: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["openai/gpt-oss-20b", "openai/gpt-oss-120b"]
     )
-    groq_rpm: int = 100
-    groq_tpm: int = 100_000
+    # Client-side budgets per Groq model (Groq's 2026 free tier for gpt-oss-20b/120b); 0 = no cap.
+    # Corrected at run time from Groq's x-ratelimit-* headers; the day's counts survive a restart.
+    groq_rpm: int = 30
+    groq_tpm: int = 8_000
+    groq_rpd: int = 1_000
+    groq_tpd: int = 200_000
     openrouter_api_key: SecretStr | None = None
     openrouter_base_url: str = "https://openrouter.ai/api/v1"
     openrouter_models: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["openai/gpt-oss-20b", "meta-llama/llama-3.3-70b-instruct"]
+        default_factory=lambda: ["openai/gpt-oss-20b:free", "meta-llama/llama-3.3-70b-instruct:free"]
     )
+    # OpenRouter's `:free` limits are per account: 20 requests/min, 50/day (1,000/day after $10 of credit).
+    openrouter_rpm: int = 20
+    openrouter_rpd: int = 50
     openrouter_referer: str = "https://github.com/spotify-discord-bot/spotify-discord-bot"
     openrouter_title: str = "Spotify Discord Bot"
     llm_deadline_s: float = 2.5
@@ -50,6 +57,9 @@ class Settings(BaseSettings):
     llm_strict_command_schema: bool = False
     temperature_command: float = 0.7
     temperature_recommend: float = 0.9
+    # Plans the LLM made, reused for the same words in the same language (any guild) without a model call.
+    plan_cache_size: int = 2_048
+    plan_cache_ttl_s: float = 6 * 3600.0
 
     # Spotify
     spotify_client_id: str | None = None

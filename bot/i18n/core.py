@@ -39,6 +39,91 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The language model is unavailable right now; simple commands still work.",
         "es": "El modelo de lenguaje no está disponible ahora; los comandos sencillos siguen funcionando.",
     },
+    "llm.over_quota": {
+        "en": "The language model's free quota is used up for now; simple commands still work.",
+        "es": "La cuota gratuita del modelo de lenguaje está agotada por ahora; los comandos sencillos siguen funcionando.",
+    },
+    "llm.over_quota_minutes": {
+        "en": "The language model's free quota is used up for now (back in about {minutes} min); simple commands still work.",
+        "es": "La cuota gratuita del modelo de lenguaje está agotada por ahora (vuelve en unos {minutes} min); los comandos sencillos siguen funcionando.",
+    },
+    "llm.over_quota_hours": {
+        "en": "The language model's free quota for today is used up (back in about {hours} h); simple commands still work.",
+        "es": "La cuota gratuita de hoy del modelo de lenguaje está agotada (vuelve en unas {hours} h); los comandos sencillos siguen funcionando.",
+    },
+    "llm.key_rejected": {
+        "en": "The language model refused the bot's API key (the bot owner should check GROQ_API_KEY / OPENROUTER_API_KEY); simple commands still work.",
+        "es": "El modelo de lenguaje rechazó la clave de API del bot (quien administra el bot debe revisar GROQ_API_KEY / OPENROUTER_API_KEY); los comandos sencillos siguen funcionando.",
+    },
+    "llm.command.unavailable": {
+        "en": (
+            "The language model is unavailable right now, so I could only try the simple commands I know by "
+            "myself, and this isn't one of them. Try `play <song>`, `skip`, `volume 50` or `help`."
+        ),
+        "es": (
+            "El modelo de lenguaje no está disponible ahora, así que solo pude probar los comandos sencillos que "
+            "conozco por mi cuenta, y este no es uno de ellos. Prueba `pon <canción>`, `siguiente`, `volumen 50` o `ayuda`."
+        ),
+    },
+    "llm.command.over_quota": {
+        "en": (
+            "The language model's free quota is used up for now, so I could only try the simple commands I know "
+            "by myself, and this isn't one of them. Try `play <song>`, `skip`, `volume 50` or `help`."
+        ),
+        "es": (
+            "La cuota gratuita del modelo de lenguaje está agotada por ahora, así que solo pude probar los comandos "
+            "sencillos que conozco por mi cuenta, y este no es uno de ellos. Prueba `pon <canción>`, `siguiente`, "
+            "`volumen 50` o `ayuda`."
+        ),
+    },
+    "llm.command.over_quota_minutes": {
+        "en": (
+            "The language model's free quota is used up for now (back in about {minutes} min), so I could only try "
+            "the simple commands I know by myself, and this isn't one of them. Try `play <song>`, `skip`, "
+            "`volume 50` or `help`."
+        ),
+        "es": (
+            "La cuota gratuita del modelo de lenguaje está agotada por ahora (vuelve en unos {minutes} min), así que "
+            "solo pude probar los comandos sencillos que conozco por mi cuenta, y este no es uno de ellos. Prueba "
+            "`pon <canción>`, `siguiente`, `volumen 50` o `ayuda`."
+        ),
+    },
+    "llm.command.over_quota_hours": {
+        "en": (
+            "The language model's free quota for today is used up (back in about {hours} h), so I could only try "
+            "the simple commands I know by myself, and this isn't one of them. Try `play <song>`, `skip`, "
+            "`volume 50` or `help`."
+        ),
+        "es": (
+            "La cuota gratuita de hoy del modelo de lenguaje está agotada (vuelve en unas {hours} h), así que solo "
+            "pude probar los comandos sencillos que conozco por mi cuenta, y este no es uno de ellos. Prueba "
+            "`pon <canción>`, `siguiente`, `volumen 50` o `ayuda`."
+        ),
+    },
+    "llm.command.key_rejected": {
+        "en": (
+            "The language model refused the bot's API key (the bot owner should check GROQ_API_KEY / "
+            "OPENROUTER_API_KEY), so I could only try the simple commands I know by myself, and this isn't one of "
+            "them. Try `play <song>`, `skip`, `volume 50` or `help`."
+        ),
+        "es": (
+            "El modelo de lenguaje rechazó la clave de API del bot (quien administra el bot debe revisar "
+            "GROQ_API_KEY / OPENROUTER_API_KEY), así que solo pude probar los comandos sencillos que conozco por mi "
+            "cuenta, y este no es uno de ellos. Prueba `pon <canción>`, `siguiente`, `volumen 50` o `ayuda`."
+        ),
+    },
+    "llm.command.not_configured": {
+        "en": (
+            "That isn't one of the simple commands I know by myself, and the language model that reads free text "
+            "is not configured (the bot owner enables it by setting GROQ_API_KEY or OPENROUTER_API_KEY). "
+            "Try `play <song>`, `skip`, `volume 50` or `help`."
+        ),
+        "es": (
+            "Eso no es uno de los comandos sencillos que conozco por mi cuenta, y el modelo de lenguaje que "
+            "entiende texto libre no está configurado (quien administra el bot lo activa con GROQ_API_KEY u "
+            "OPENROUTER_API_KEY). Prueba `pon <canción>`, `siguiente`, `volumen 50` o `ayuda`."
+        ),
+    },
     "guild_only": {
         "en": "That only works in a server.",
         "es": "Eso solo funciona en un servidor.",

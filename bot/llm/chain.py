@@ -11,26 +11,31 @@ The chain keeps a queue of (provider, model) candidates for each request, health
   sooner than the next candidate (Retry-After + this provider's typical latency < the next one's). A second 429,
   a Retry-After that does not fit, or no Retry-After at all moves on at once.
 - 401/402/403 suspend the provider; decommissioned/unknown models are skipped for the process; other 4xx move to
-  the next model; a spent client-side budget moves to the next provider without sending a request.
+  the next model.
+- Budgets (bot/llm/budget.py): a model whose minute or day budget is spent is skipped without sending anything;
+  a spent account-wide budget (OpenRouter's) skips the whole provider.
 Output is validated by the caller's `validate`; invalid output gets one repair request quoting the error, then
-the next model. When nothing answers, `run` returns None and the caller falls back to local rules.
+the next model. When nothing answers, `attempt` returns a `ChainMiss` saying why (over quota, the key refused,
+unavailable) so the user can be told; `run` returns None.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from bot.config import Settings
-from bot.llm.errors import ProviderFailure
+from bot.llm.budget import BudgetBook, UsageStore
+from bot.llm.errors import FailureKind, ProviderFailure
 from bot.llm.groq_provider import build_groq_provider
 from bot.llm.openrouter_provider import build_openrouter_provider
 from bot.llm.providers import ChatProvider, Completion, Message, OutputFormat
@@ -55,6 +60,30 @@ class ChainResult(Generic[T]):
     latency_ms: float
     prompt_tokens: int
     completion_tokens: int
+
+
+MissReason = Literal["over_quota", "key_rejected", "unavailable"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChainMiss:
+    """Why no model answered: what the user is told instead of "not understood"."""
+
+    reason: MissReason
+    retry_in_s: float | None = None  # over quota: when the soonest model should accept a request again
+
+    def notice(self, prefix: str = "llm.") -> tuple[str, dict[str, int]]:
+        """The i18n key (under `prefix`: "llm." or "llm.command.") and parameters that tell the user why."""
+        if self.reason != "over_quota":
+            return prefix + self.reason, {}
+        if self.retry_in_s is None or self.retry_in_s <= 0:
+            return prefix + "over_quota", {}
+        if self.retry_in_s <= 90 * 60:
+            return prefix + "over_quota_minutes", {"minutes": max(1, math.ceil(self.retry_in_s / 60))}
+        return prefix + "over_quota_hours", {"hours": max(2, math.ceil(self.retry_in_s / 3600))}
+
+
+_QUOTA_KINDS: frozenset[FailureKind] = frozenset({"rate_limited", "budget_spent"})
 
 
 class InvalidOutput(ValueError):
@@ -94,8 +123,10 @@ class LLMChain:
         request_timeout_s: float = 2.0,
         max_attempts: int = MAX_ATTEMPTS,
         clock: Callable[[], float] = time.monotonic,
+        usage_store: UsageStore | None = None,
     ) -> None:
         self.providers = list(providers)
+        self.book = BudgetBook([p.budget for p in self.providers if p.budget is not None], usage_store)
         self.deadline_s = deadline_s
         self.request_timeout_s = request_timeout_s
         self.max_attempts = max_attempts
@@ -116,16 +147,86 @@ class LLMChain:
         token_estimate: int,
     ) -> ChainResult[T] | None:
         """The first valid answer, or None when every model failed or the deadline passed."""
+        result = await self.attempt(
+            messages,
+            validate,
+            fmt,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            token_estimate=token_estimate,
+        )
+        return result if isinstance(result, ChainResult) else None
+
+    async def attempt(
+        self,
+        messages: Sequence[Message],
+        validate: Callable[[str], T],
+        fmt: OutputFormat,
+        *,
+        temperature: float,
+        max_tokens: int,
+        token_estimate: int,
+    ) -> ChainResult[T] | ChainMiss:
+        """The first valid answer, or why there is none (every model failed, skipped, or the deadline passed)."""
+        await self.book.ensure_loaded({p.name: p.models for p in self.providers})
         started = self._clock()
         deadline = started + self.deadline_s
+        failures: list[ProviderFailure] = []
         try:
             async with asyncio.timeout(self.deadline_s):
-                return await self._walk(
-                    messages, validate, fmt, temperature, max_tokens, token_estimate, started, deadline
+                result = await self._walk(
+                    messages,
+                    validate,
+                    fmt,
+                    temperature,
+                    max_tokens,
+                    token_estimate,
+                    started,
+                    deadline,
+                    failures,
                 )
         except TimeoutError:
             log.info("LLM chain deadline (%.2f s) passed", self.deadline_s)
-            return None
+            result = None
+            failures.append(ProviderFailure("transient", detail="deadline"))
+        finally:
+            self.book.note_spending()
+        if result is not None:
+            return result
+        return self._miss(failures, token_estimate + max_tokens // 4)
+
+    def _miss(self, failures: Sequence[ProviderFailure], tokens: int) -> ChainMiss:
+        """Why nothing answered: quota (429s, spent budgets, no credit) first, then a refused key, else down."""
+        quota_waits: list[float] = []
+        auth = down = False
+        for failure in failures:
+            if failure.kind in _QUOTA_KINDS or failure.status == 402:
+                quota_waits.append(failure.retry_after or 0.0)
+            elif failure.kind == "provider_down" and failure.status in (401, 403):
+                auth = True
+            else:
+                down = True
+        for provider in self.providers:
+            if provider.suspended:
+                if provider.suspended_for == "credit":
+                    quota_waits.append(0.0)
+                elif provider.suspended_for == "auth":
+                    auth = True
+                continue
+            for model in provider.models:
+                if not provider.can_serve(model):
+                    continue
+                waits = [provider.cool_down_left(model)]
+                if provider.budget is not None:
+                    waits.append(provider.budget.available_in(model, tokens))
+                if max(waits) > 0:
+                    quota_waits.append(max(waits))
+        positive = [w for w in quota_waits if w > 0]
+        if quota_waits:
+            return ChainMiss("over_quota", min(positive) if positive else None)
+        if auth and not down:
+            return ChainMiss("key_rejected")
+        return ChainMiss("unavailable")
 
     def _candidates(self) -> deque[_Candidate]:
         """Every usable (provider, model) in configured order, degraded providers after the healthy ones."""
@@ -142,6 +243,7 @@ class LLMChain:
         token_estimate: int,
         started: float,
         deadline: float,
+        failures: list[ProviderFailure],
     ) -> ChainResult[T] | None:
         queue = self._candidates()
         while queue:
@@ -163,6 +265,7 @@ class LLMChain:
                 value = await call.answer(messages, validate)
             except ProviderFailure as failure:
                 log.info("%s:%s failed: %s", provider.name, model, failure.describe())
+                failures.append(failure)
                 if deadline - self._clock() < MIN_ATTEMPT_S:
                     return None  # the deadline cut it short: not the provider's fault
                 self._after_failure(candidate, failure, queue, deadline)
@@ -191,14 +294,15 @@ class LLMChain:
         elif failure.kind == "rate_limited":
             self._after_rate_limit(candidate, failure.retry_after, queue, deadline)
         elif failure.kind == "provider_down":
-            provider.suspend(f"HTTP {failure.status}")
+            kind = "credit" if failure.status == 402 else "auth" if failure.status in (401, 403) else ""
+            provider.suspend(f"HTTP {failure.status}", kind=kind)
             _drop_provider(queue, provider)
-        elif failure.kind == "budget_spent":
-            _drop_provider(queue, provider)
+        elif failure.kind == "budget_spent" and failure.code == "account":
+            _drop_provider(queue, provider)  # the account's budget: none of its models may send
         elif failure.kind == "transient":
             provider.degrade(failure.describe(), DEGRADED_S)
             _move_provider_last(queue, provider)
-        # "rejected", "invalid_output": the next model
+        # "rejected", "invalid_output", a model's own spent budget: the next model
 
     def _after_rate_limit(
         self, candidate: _Candidate, retry_after: float | None, queue: deque[_Candidate], deadline: float
@@ -215,6 +319,10 @@ class LLMChain:
             queue.appendleft(again)
 
     async def aclose(self) -> None:
+        try:
+            await self.book.aclose()
+        except Exception:
+            log.exception("saving LLM budgets failed")
         for provider in self.providers:
             try:
                 await provider.aclose()
@@ -321,8 +429,16 @@ class _ModelCall:
                 if remaining < MIN_ATTEMPT_S:
                     raise ProviderFailure("transient", detail="deadline reached")
                 budget = self.provider.budget
-                if budget is not None and not budget.try_acquire(self.token_estimate + self.max_tokens // 4):
-                    raise ProviderFailure("budget_spent", detail="client-side per-minute budget spent")
+                reserve = self.token_estimate + self.max_tokens // 4  # a typical answer, settled below
+                if budget is not None:
+                    refused = budget.refusal(self.model, reserve)
+                    if refused is not None:
+                        scope, cap = refused
+                        wait = budget.available_in(self.model, reserve)
+                        raise ProviderFailure(
+                            "budget_spent", code=scope, retry_after=wait, detail=f"{cap} spent"
+                        )
+                    budget.spend(self.model, reserve)
                 completion = await self.provider.complete(
                     self.model,
                     messages,
@@ -331,18 +447,28 @@ class _ModelCall:
                     max_tokens=self.max_tokens,
                     timeout_s=min(self.chain.request_timeout_s, remaining),
                 )
+                if budget is not None:
+                    budget.settle(
+                        self.model, reserve, completion.prompt_tokens + completion.completion_tokens
+                    )
                 self.prompt_tokens += completion.prompt_tokens
                 self.completion_tokens += completion.completion_tokens
                 return completion
         raise ProviderFailure("transient", detail="no attempt made")  # unreachable: tenacity reraises
 
 
-def build_chain(settings: Settings) -> LLMChain | None:
-    """Groq then OpenRouter, skipping providers without a key; None when no key is configured at all."""
+def build_chain(settings: Settings, usage_store: UsageStore | None = None) -> LLMChain | None:
+    """Groq then OpenRouter, skipping providers without a key; None when no key is configured at all.
+
+    With `usage_store` (the storage repository) the day's spent budgets survive a restart.
+    """
     providers = [p for p in (build_groq_provider(settings), build_openrouter_provider(settings)) if p]
     if not providers:
         log.info("no LLM key configured: local parser only")
         return None
     return LLMChain(
-        providers, deadline_s=settings.llm_deadline_s, request_timeout_s=settings.llm_request_timeout_s
+        providers,
+        deadline_s=settings.llm_deadline_s,
+        request_timeout_s=settings.llm_request_timeout_s,
+        usage_store=usage_store,
     )

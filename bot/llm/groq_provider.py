@@ -1,4 +1,4 @@
-"""Groq: the first provider in the chain, with a client-side per-minute budget and a model-list check."""
+"""Groq: the first provider in the chain, with a client-side per-model minute and day budgets and a model-list check."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import httpx
 from groq import AsyncGroq, DefaultAsyncHttpxClient
 
 from bot.config import Settings
-from bot.llm.budget import RateBudget
+from bot.llm.budget import Limits, ProviderBudget
 from bot.llm.providers import ChatProvider
 
 
@@ -29,7 +29,13 @@ def build_groq_provider(settings: Settings) -> ChatProvider | None:
         name="groq",
         client=client,
         models=list(settings.groq_models),
-        budget=RateBudget(settings.groq_rpm, settings.groq_tpm),
+        budget=groq_budget(settings),
         check_models=True,
         reasoning_effort="low",
     )
+
+
+def groq_budget(settings: Settings) -> ProviderBudget:
+    """Groq limits each organisation per model: requests and tokens per minute and per day."""
+    limits = Limits.of(settings.groq_rpm, settings.groq_tpm, settings.groq_rpd, settings.groq_tpd)
+    return ProviderBudget("groq", limits)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from openai import AsyncOpenAI
 
 from bot.config import Settings
+from bot.llm.budget import Limits, ProviderBudget
 from bot.llm.providers import ChatProvider
 
 
@@ -22,4 +23,17 @@ def build_openrouter_provider(settings: Settings) -> ChatProvider | None:
             "X-Title": settings.openrouter_title,
         },
     )
-    return ChatProvider(name="openrouter", client=client, models=list(settings.openrouter_models))
+    return ChatProvider(
+        name="openrouter",
+        client=client,
+        models=list(settings.openrouter_models),
+        budget=openrouter_budget(settings),
+        reasoning_effort="low",
+        max_tokens_field="max_tokens",
+    )
+
+
+def openrouter_budget(settings: Settings) -> ProviderBudget:
+    """OpenRouter's free-variant limits are per account (every model together)."""
+    account = Limits.of(rpm=settings.openrouter_rpm, rpd=settings.openrouter_rpd)
+    return ProviderBudget("openrouter", Limits(), account)

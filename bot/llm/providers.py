@@ -19,7 +19,7 @@ from typing import Any
 import groq
 import openai
 
-from bot.llm.budget import RateBudget
+from bot.llm.budget import ProviderBudget
 from bot.llm.errors import ProviderFailure, failure_for_status
 
 log = logging.getLogger(__name__)
@@ -114,15 +114,17 @@ class ChatProvider:
     name: str
     client: Any  # groq.AsyncGroq | openai.AsyncOpenAI: same call shape, different (overloaded) type stubs
     models: Sequence[str]
-    budget: RateBudget | None = None
+    budget: ProviderBudget | None = None
     check_models: bool = False
-    reasoning_effort: str | None = None
+    reasoning_effort: str | None = None  # sent to gpt-oss models only ("low": fewer reasoning tokens)
+    max_tokens_field: str = "max_completion_tokens"  # OpenRouter documents `max_tokens`
     clock: Callable[[], float] = time.monotonic
     typical_latency_s: float = DEFAULT_TYPICAL_LATENCY_S  # moving average of answered requests
     _answered: bool = False
     _retired: set[str] = field(default_factory=set)
     _cool_until: dict[str, float] = field(default_factory=dict)
     _suspended_until: float = 0.0
+    suspended_for: str = ""  # why: "auth" (401/403: the key), "credit" (402), or another reason
     _degraded_until: float = 0.0
     _listed: frozenset[str] | None = None
     _check_task: asyncio.Task[None] | None = None
@@ -162,9 +164,14 @@ class ChatProvider:
         """Skip `model` (a 429) for `seconds`, without sending anything."""
         self._cool_until[model] = max(self._cool_until.get(model, 0.0), self.clock() + seconds)
 
-    def suspend(self, reason: str, seconds: float = SUSPEND_PROVIDER_S) -> None:
+    def suspend(self, reason: str, seconds: float = SUSPEND_PROVIDER_S, *, kind: str = "") -> None:
         log.warning("%s unavailable for %.0f s: %s", self.name, seconds, reason)
         self._suspended_until = self.clock() + seconds
+        self.suspended_for = kind
+
+    def cool_down_left(self, model: str) -> float:
+        """Seconds until `model`'s 429 cool-down ends (0 when it is not cooling down)."""
+        return max(0.0, self._cool_until.get(model, 0.0) - self.clock())
 
     def degrade(self, reason: str, seconds: float) -> None:
         """Put this provider after the healthy ones for `seconds` (it is still used when nothing else is)."""
@@ -224,7 +231,7 @@ class ChatProvider:
             "model": model,
             "messages": list(messages),
             "temperature": temperature,
-            "max_completion_tokens": max_tokens,
+            self.max_tokens_field: max_tokens,
             "response_format": response_format,
         }
         if self.reasoning_effort and supports_strict_schema(model):
@@ -252,10 +259,10 @@ class ChatProvider:
             failure = classify_exception(exc)
             response = getattr(exc, "response", None)
             if self.budget is not None and response is not None:
-                self.budget.update_from_headers(response.headers)
+                self.budget.update_from_headers(model, response.headers)
             raise failure from None
         if self.budget is not None:
-            self.budget.update_from_headers(http.headers)
+            self.budget.update_from_headers(model, http.headers)
         self.note_latency(self.clock() - started)
         return completion_from_body(content)
 

@@ -8,7 +8,7 @@ import logging
 from pydantic import TypeAdapter
 
 from bot.config import Settings
-from bot.llm.chain import InvalidOutput, LLMChain, build_chain
+from bot.llm.chain import ChainMiss, ChainResult, InvalidOutput, LLMChain, build_chain
 from bot.llm.errors import LLMUnavailable
 from bot.llm.protocols import TrackSuggestion
 from bot.llm.providers import Message
@@ -17,7 +17,7 @@ from bot.nlu.prompt import TRACKS_FORMAT, estimate_messages_tokens, recommend_me
 log = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 20
-RECOMMEND_MAX_TOKENS = 1024
+RECOMMEND_MAX_TOKENS = 640  # ~20 tokens a track and gpt-oss's low-effort reasoning
 _TRACKS_ADAPTER: TypeAdapter[list[TrackSuggestion]] = TypeAdapter(list[TrackSuggestion])
 
 
@@ -54,8 +54,9 @@ class LLMRecommender:
         if self._chain is None:
             raise LLMUnavailable()
         count = max(1, min(count, MAX_SUGGESTIONS))
+        result: ChainResult[list[TrackSuggestion]] | ChainMiss
         try:
-            result = await self._chain.run(
+            result = await self._chain.attempt(
                 messages,
                 tracks_from_json,
                 TRACKS_FORMAT,
@@ -65,9 +66,10 @@ class LLMRecommender:
             )
         except Exception:
             log.exception("LLM chain failed unexpectedly")
-            result = None
-        if result is None:
-            raise LLMUnavailable()
+            result = ChainMiss("unavailable")
+        if isinstance(result, ChainMiss):
+            key, params = result.notice("llm.")
+            raise LLMUnavailable(key, **params)
         log.info("%d suggestions from %s in %.0f ms", len(result.value), result.source, result.latency_ms)
         return result.value[:count]
 

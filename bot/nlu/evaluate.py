@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.nlu.actions import action_dump
+from bot.nlu.numbers import parse_number
 from bot.nlu.plan import Plan
 from bot.nlu.rules import parse_local
 
@@ -38,6 +39,27 @@ CONTROL_INTENTS: dict[str, dict[str, Any]] = {
     "HassMediaUnpause": {"action": "resume"},
 }
 PLAY_INTENTS = frozenset({"HassMediaSearchAndPlay", "PlayMusic"})
+# Voice-assistant corpora (SLURP, HWU64, MASSIVE, Fina): judged on the first action, as LABELS.md describes.
+BROAD_PLAY = frozenset({"play", "skip", "shuffle", "previous", "resume", "queue_add"})
+FIRST_ACTION_INTENTS: dict[str, frozenset[str]] = {
+    "pause_music": frozenset({"pause"}),
+    "stop_music": frozenset({"pause"}),
+    "next_track": frozenset({"skip"}),
+    "audio_volume_mute": frozenset({"volume", "pause"}),
+    "music_query": frozenset({"now_playing", "reply", "search"}),
+    "music_likeness": frozenset({"like"}),
+}
+VOLUME_UP_INTENTS = frozenset({"audio_volume_up", "music_volume_up", "increase_volume"})
+VOLUME_DOWN_INTENTS = frozenset({"audio_volume_down", "music_volume_down", "decrease_volume"})
+_BROAD_QUERY_SLOTS = ("artist_name", "song_name", "playlist_name", "album_name", "music_genre")
+SCORED_INTENTS = (
+    frozenset(CONTROL_INTENTS)
+    | PLAY_INTENTS
+    | frozenset({"AddToPlaylist", "HassSetVolume", "play_music"})
+    | frozenset(FIRST_ACTION_INTENTS)
+    | VOLUME_UP_INTENTS
+    | VOLUME_DOWN_INTENTS
+)
 PLAYLIST_INTENTS = frozenset({"AddToPlaylist"})
 REQUEST_ACTIONS = frozenset({"play", "queue_add", "search", "add_to_playlist"})
 _QUERY_SLOTS = ("search_query", "track", "artist", "album", "playlist", "genre")
@@ -53,6 +75,15 @@ class Utterance:
     expected: list[dict[str, Any]] | None = None
     has_expected: bool = False
     query_contains: tuple[str, ...] = ()
+    lang: str = "en"
+    source: str = ""
+
+    @property
+    def is_scored(self) -> bool:
+        """Counts towards coverage: a positive example with a label this evaluation knows how to judge."""
+        if self.has_expected:
+            return bool(self.expected)
+        return self.intent in SCORED_INTENTS
 
     @property
     def is_control(self) -> bool:
@@ -61,7 +92,13 @@ class Utterance:
             return bool(self.expected) and not any(
                 a.get("action") in REQUEST_ACTIONS for a in self.expected or []
             )
-        return self.intent in CONTROL_INTENTS or self.intent == "HassSetVolume"
+        return (
+            self.intent in CONTROL_INTENTS
+            or self.intent == "HassSetVolume"
+            or self.intent in VOLUME_UP_INTENTS
+            or self.intent in VOLUME_DOWN_INTENTS
+            or self.intent in ("pause_music", "stop_music", "next_track", "audio_volume_mute")
+        )
 
 
 @dataclass
@@ -75,11 +112,22 @@ class Report:
     control_correct: int = 0
     negatives: int = 0
     negatives_answered: int = 0
+    scored: int = 0
+    scored_correct: int = 0
     wrong: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
         return self.correct / self.answered if self.answered else 1.0
+
+    @property
+    def coverage(self) -> float:
+        """Right answers / utterances with a judged label (negatives and unscored labels excluded)."""
+        return self.scored_correct / self.scored if self.scored else 1.0
+
+    @property
+    def wrong_count(self) -> int:
+        return self.answered - self.correct
 
     @property
     def control_coverage(self) -> float:
@@ -92,6 +140,7 @@ class Report:
     def line(self) -> str:
         return (
             f"{self.name}: n={self.total} answered={self.answered} precision={self.precision:.3f} "
+            f"coverage={self.coverage:.3f} ({self.scored_correct}/{self.scored}) wrong={self.wrong_count} "
             f"control_coverage={self.control_coverage:.3f} ({self.control_answered}/{self.control_total}, "
             f"correct {self.control_correct}) negatives_answered={self.negatives_answered}/{self.negatives}"
         )
@@ -159,6 +208,50 @@ def _judge_add_to_playlist(actions: list[dict[str, Any]], utt: Utterance) -> boo
     return isinstance(query, str) and all(_contains(query, item) for item in items)
 
 
+def _judge_broad_play(actions: list[dict[str, Any]], utt: Utterance) -> bool:
+    """SLURP/HWU64/MASSIVE `play_music` (a broad label); Fina's is a play request."""
+    first = actions[0]
+    fina = "Fina" in utt.source
+    if first.get("action") not in ({"play"} if fina else BROAD_PLAY):
+        return False
+    if first.get("action") not in ("play", "queue_add"):
+        return True
+    wanted = [_BROAD_NOISE.sub(" ", normalise(w)) for w in _slot_values(utt.slots, _BROAD_QUERY_SLOTS)]
+    return all(_contains(str(first.get("query") or ""), w) for w in wanted if w.strip())
+
+
+_BROAD_NOISE = re.compile(r"^ (?:my|the|some) | (?:playlist|music|songs|song|list) $")
+_TO_LEVEL = re.compile(r"^to (.+?)(?: percent| per cent|%)?$")
+
+
+def _absolute_level(utt: Utterance) -> int | None:
+    """ "increase the volume to fifty" is labelled volume-up with change_amount "to fifty": level 50 is right."""
+    amount = utt.slots.get("change_amount")
+    m = _TO_LEVEL.match(amount.strip().casefold()) if isinstance(amount, str) else None
+    return parse_number(m.group(1)) if m else None
+
+
+def _judge_first_action(actions: list[dict[str, Any]], utt: Utterance) -> bool:
+    first = actions[0]
+    name = first.get("action")
+    intent = utt.intent or ""
+    if (
+        name == "volume"
+        and first.get("level") is not None
+        and (intent in VOLUME_UP_INTENTS or intent in VOLUME_DOWN_INTENTS)
+    ):
+        return first.get("level") == _absolute_level(utt)
+    if intent in VOLUME_UP_INTENTS:
+        return name == "volume" and int(first.get("delta") or 0) > 0
+    if intent in VOLUME_DOWN_INTENTS:
+        return name == "volume" and int(first.get("delta") or 0) < 0
+    if intent == "audio_volume_mute" and name == "volume":
+        return first.get("level") == 0
+    if intent == "play_music":
+        return _judge_broad_play(actions, utt)
+    return name in FIRST_ACTION_INTENTS.get(intent, frozenset())
+
+
 def judge(utt: Utterance, plan: Plan | None) -> bool | None:
     """True/False for a right/wrong answer, None when the parser did not answer."""
     if plan is None or not plan.actions:
@@ -182,7 +275,9 @@ def judge(utt: Utterance, plan: Plan | None) -> bool | None:
         return _judge_play(actions, utt)
     if utt.intent in PLAYLIST_INTENTS:
         return _judge_add_to_playlist(actions, utt)
-    return False
+    if utt.intent in SCORED_INTENTS:
+        return _judge_first_action(actions, utt)
+    return None  # a label this evaluation does not score: any answer (or none) is fine
 
 
 def load_utterances(path: Path) -> list[Utterance]:
@@ -201,6 +296,8 @@ def load_utterances(path: Path) -> list[Utterance]:
                     expected=row.get("expected"),
                     has_expected="expected" in row,
                     query_contains=tuple(row.get("query_contains") or ()),
+                    lang=str(row.get("lang") or "en"),
+                    source=str(row.get("source") or ""),
                 )
             )
     return out
@@ -212,6 +309,8 @@ def evaluate(utterances: Sequence[Utterance], name: str = "cases", parser: Parse
         report.total += 1
         verdict = judge(utt, parser(utt.text))
         negative = utt.has_expected and utt.expected is None
+        report.scored += utt.is_scored
+        report.scored_correct += utt.is_scored and verdict is True
         report.negatives += negative
         if verdict is not None:
             report.answered += 1
@@ -228,10 +327,25 @@ def evaluate(utterances: Sequence[Utterance], name: str = "cases", parser: Parse
     return report
 
 
+REPO_SETS = Path(__file__).resolve().parents[2] / "tests" / "nlu" / "chat"
+SHARED_SETS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "utterances"
+
+
 def default_paths() -> list[Path]:
-    """The shared development utterance files next to the repository, or nothing in a user's clone."""
-    shared = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "utterances"
-    return sorted(shared.glob("*.jsonl")) if shared.is_dir() else []
+    """The repository's own chat sets, then the shared development files (top level and external/) if present."""
+    paths = sorted(REPO_SETS.glob("*.jsonl")) if REPO_SETS.is_dir() else []
+    if SHARED_SETS.is_dir():
+        paths += sorted(SHARED_SETS.glob("*.jsonl")) + sorted(SHARED_SETS.glob("external/*.jsonl"))
+    return paths
+
+
+def by_language(utterances: Sequence[Utterance], name: str, parser: Parser = parse_local) -> list[Report]:
+    """One report per language found in `utterances` (a single language gives a single report)."""
+    langs = sorted({u.lang for u in utterances})
+    return [
+        evaluate([u for u in utterances if u.lang == lang], name=f"{name}[{lang}]", parser=parser)
+        for lang in langs
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -244,8 +358,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no utterance files given and ../shared/data/utterances not found", file=sys.stderr)
         return 2
     for path in paths:
-        report = evaluate(load_utterances(path), name=path.name)
+        utterances = load_utterances(path)
+        report = evaluate(utterances, name=path.name)
         print(report.line())
+        parts = by_language(utterances, path.name)
+        if len(parts) > 1:
+            for part in parts:
+                print("  " + part.line())
         for text, got in report.wrong[: args.show_wrong]:
             print(f"  wrong: {text!r} -> {got}")
     return 0

@@ -1,4 +1,5 @@
-"""The intent parser: local rules first (so they still answer when every LLM is down), then the LLM chain."""
+"""The intent parser: local rules first (so they still answer when every LLM is down), then the plan cache, then
+the LLM chain. When nothing can read the text, the plan says why (not configured, over quota, unavailable)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import logging
 import time
 
 from bot.config import Settings
-from bot.llm.chain import ChainResult, InvalidOutput, LLMChain, build_chain
+from bot.llm.budget import UsageStore
+from bot.llm.chain import ChainMiss, ChainResult, InvalidOutput, LLMChain, build_chain
 from bot.llm.recommender import LLMRecommender
 from bot.nlu.actions import ACTION_LIST_ADAPTER, Action
 from bot.nlu.lang import detect_lang
 from bot.nlu.plan import Context, Lang, Plan
+from bot.nlu.plan_cache import PlanCache, cache_key
 from bot.nlu.prompt import (
     COMMAND_FORMAT,
     COMMAND_FORMAT_STRICT,
@@ -24,7 +27,10 @@ from bot.nlu.text import normalise_text
 log = logging.getLogger(__name__)
 
 MAX_ACTIONS = 8  # one message asking for more than this is not a music command
-COMMAND_MAX_TOKENS = 512  # includes gpt-oss reasoning tokens (reasoning effort "low")
+# Includes gpt-oss reasoning tokens: at effort "low" a one-line command takes ~50-150 of them plus ~30 for the
+# JSON. With the ~330-token prompt a request stays under ~650 tokens, 12 a minute within Groq's 8,000 TPM.
+COMMAND_MAX_TOKENS = 300
+NOT_CONFIGURED_KEY = "llm.command.not_configured"
 
 
 def actions_from_json(content: str) -> list[Action]:
@@ -64,9 +70,11 @@ class IntentParser:
         owns_chain: bool = True,
         strict_schema: bool = False,
         use_local_rules: bool = True,
+        plan_cache: PlanCache | None = None,
     ) -> None:
         """`use_local_rules=False` sends every message to the LLM (the naive design, for benchmarks)."""
         self._chain = chain if chain is not None and chain.enabled else None
+        self.plan_cache = plan_cache if plan_cache is not None else PlanCache(0)
         self._format = COMMAND_FORMAT_STRICT if strict_schema else COMMAND_FORMAT
         self._use_local_rules = use_local_rules
         self._temperature = temperature
@@ -95,24 +103,44 @@ class IntentParser:
         local = self._local(text, ctx)
         if local is not None:
             return local
-        if self._chain is not None:
-            try:
-                result = await self._ask_llm(text, ctx, lang)
-            except Exception:  # a bug in the chain must not cost the user their command
-                log.exception("LLM chain failed unexpectedly")
-                result = None
-            if result is not None:
-                return Plan(
-                    actions=result.value,
-                    lang=lang,
-                    source=result.source,
-                    latency_ms=result.latency_ms,
-                    prompt_tokens=result.prompt_tokens,
-                    completion_tokens=result.completion_tokens,
-                )
+        if self._chain is None:
+            return Plan(lang=lang, source="none", failure_key=NOT_CONFIGURED_KEY)
+        key = cache_key(text, lang)
+        cached = self.plan_cache.get(key)
+        if cached is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000.0
+            return Plan(
+                actions=list(cached.actions),
+                lang=lang,
+                source=f"cache:{cached.source}",
+                latency_ms=elapsed_ms,
+            )
+        try:
+            result = await self._ask_llm(text, ctx, lang)
+        except Exception:  # a bug in the chain must not cost the user their command
+            log.exception("LLM chain failed unexpectedly")
+            result = ChainMiss("unavailable")
+        if isinstance(result, ChainResult):
+            self.plan_cache.put(key, result.value, result.source, ctx)
+            return Plan(
+                actions=result.value,
+                lang=lang,
+                source=result.source,
+                latency_ms=result.latency_ms,
+                prompt_tokens=result.prompt_tokens,
+                completion_tokens=result.completion_tokens,
+            )
         # Nothing answered: the local rules already had their say above (they are deterministic, so asking them
-        # again as a "last resort" would repeat the same work for the same None). Simple commands never got here.
-        return Plan(lang=lang, source="none", latency_ms=(time.perf_counter() - started) * 1000.0)
+        # again as a "last resort" would repeat the same work for the same None). Say why, not "not understood".
+        failure_key, params = result.notice("llm.command.")
+        log.info("no language model answered (%s); telling the user %s", result.reason, failure_key)
+        return Plan(
+            lang=lang,
+            source="none",
+            latency_ms=(time.perf_counter() - started) * 1000.0,
+            failure_key=failure_key,
+            failure_params=params,
+        )
 
     async def parse_offline(self, text: str, ctx: Context) -> Plan:
         """Local rules only: no network."""
@@ -120,10 +148,10 @@ class IntentParser:
         lang = self._lang(text, ctx.locale)
         return (self._local(text, ctx) if text else None) or Plan(lang=lang, source="none")
 
-    async def _ask_llm(self, text: str, ctx: Context, lang: Lang) -> ChainResult[list[Action]] | None:
+    async def _ask_llm(self, text: str, ctx: Context, lang: Lang) -> ChainResult[list[Action]] | ChainMiss:
         assert self._chain is not None
         messages = command_messages(text, ctx, lang)
-        return await self._chain.run(
+        return await self._chain.attempt(
             messages,
             actions_from_json,
             self._format,
@@ -154,13 +182,19 @@ class IntentParser:
             await self._chain.aclose()
 
 
-def build_intent_parser(settings: Settings, chain: LLMChain | None = None) -> IntentParser:
-    """The parser for `settings`. Pass a shared `chain` (then the caller closes it) or let it build its own."""
+def build_intent_parser(
+    settings: Settings, chain: LLMChain | None = None, *, usage_store: UsageStore | None = None
+) -> IntentParser:
+    """The parser for `settings`. Pass a shared `chain` (then the caller closes it) or let it build its own.
+
+    `usage_store` (the storage repository) keeps the day's LLM budgets across restarts.
+    """
     owns = chain is None
     return IntentParser(
-        build_chain(settings) if chain is None else chain,
+        build_chain(settings, usage_store) if chain is None else chain,
         temperature=settings.temperature_command,
         recommend_temperature=settings.temperature_recommend,
         owns_chain=owns,
         strict_schema=settings.llm_strict_command_schema,
+        plan_cache=PlanCache(settings.plan_cache_size, settings.plan_cache_ttl_s),
     )

@@ -40,10 +40,14 @@ class Plan(BaseModel):
 
     actions: list[Action] = Field(default_factory=list)
     lang: Lang = "en"
-    source: str = "none"  # "rules", "groq:<model>", "openrouter:<model>", "none"
+    source: str = "none"  # "rules", "groq:<model>", "openrouter:<model>", "cache:<provider>:<model>", "none"
     latency_ms: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # Why there are no actions when it is not "not understood" (an i18n key, e.g. "llm.over_quota"), and its
+    # message parameters. None: the text was read and is not a command.
+    failure_key: str | None = None
+    failure_params: dict[str, int] = Field(default_factory=dict)
 
     @property
     def tokens(self) -> int:

@@ -35,9 +35,9 @@ from bot.nlu.actions import (
     Play,
     Previous,
     QueueAdd,
-    Recommend,
     Repeat,
     Resume,
+    Search,
     Seek,
     ShowQueue,
     Shuffle,
@@ -47,6 +47,7 @@ from bot.nlu.actions import (
 from bot.nlu.lang import detect_lang
 from bot.nlu.numbers import NUMBER_PATTERN, parse_duration, parse_number
 from bot.nlu.plan import Context, Plan
+from bot.nlu.templates import fold, grammar
 
 log = logging.getLogger(__name__)
 
@@ -915,6 +916,11 @@ _RESERVED_PLAYLIST = re.compile(
 )
 
 
+def _wordset(block: str) -> frozenset[str]:
+    """Single words from a whitespace-separated block."""
+    return frozenset(block.split())
+
+
 def _words(block: str) -> frozenset[str]:
     """Phrases from a "|"-separated block, whitespace normalised."""
     return frozenset(" ".join(item.split()) for item in block.split("|"))
@@ -1003,7 +1009,12 @@ _VAGUE_QUERY = _words(
     the radio|radio|songs please|some songs|anything else|more music|more songs|mas musica|mas canciones|
     any song|a random song|random songs|random music|the playlist|a playlist|playlist|my playlist|an album|the album|
     album|a song for me|one song|music please|some tunes|a few songs|everything|todo|nothing|nada|on|a|an|the|
-    any|any music|any song|me|us|el|la|un|una|los|las|mi|my|your|tu|su"""
+    any|any music|any song|me|us|el|la|un|una|los|las|mi|my|your|tu|su|sound|the sound|noise|the noise|audio|
+    the audio|volume|the volume|el volumen|volumen|sonido|el sonido|ruido|the next song|next song|the next one|
+    the next track|next track|the previous song|the previous one|the last song|the music back|music back|
+    the music again|show|the show|anterior|la anterior|el anterior|tema anterior|cancion anterior|de nuevo|
+    otra vez|una vez mas|again|it again|that again|this again|the song again|it back|back|on|off|up|down|
+    la siguiente|siguiente|the queue|queue|la cola|cola|shuffle|repeat|aleatorio|bucle|pause|stop|skip"""
 )
 _VAGUE_HEAD_RE = re.compile(
     r"(?:it|them|esto|eso|this song|that song|this one|that one|esta cancion|whatever|lo que sea|cualquier)(?:\s|$)|"
@@ -1026,6 +1037,8 @@ _REFUSE_RE = re.compile(
     r"\b(?:twenties|thirties|forties|fourties|fifties|sixties|seventies|eighties|nineties|(?:19|20)?[0-9]0'?s|"
     r"(?:from|of|in)\s+(?:the\s+)?(?:year\s+)?(?:1[89]|20)\d\d|the\s+year|(?:los|las|anos|de los)\s+(?:19)?[0-9]0s?"
     r"|because|cause|instead|en vez de|en lugar de|porque"
+    r"|volume|volumen|information|informacion|details?|detalles?|release date|lyrics|letra|aleatoriamente|"
+    r"randomly|on repeat|en bucle|on shuffle|next song|previous song|cancion anterior|next track"
     r"|podcast|podcasts|movie|movies|film|tv show|tv series|episode|audiobook|audiobooks|pelicula|serie|episodio|"
     r"audiolibro|documentary|documental|video|videos"
     r"|for (?:studying|study|working out|workout|the gym|sleeping|sleep|running|a party|the party|dinner|relaxing|"
@@ -1394,38 +1407,93 @@ def _all_controls(folded: str, bounds: list[tuple[int, int]]) -> list[Action] | 
     return out
 
 
-# "recommend me something", "recomiéndame algo": a recommendation for the person asking (their taste decides),
-# answered here so it works without an LLM. Anything more specific ("songs like X") is left to the LLM.
-_RECOMMEND_FOR_ME_RE = re.compile(
-    r"(?:recommend|suggest|recomiendame|recomienda|recomiendanos|sugiereme|sugiere)(?:\s+(?:me|us|nos))?"
-    r"(?:\s+(?:something|anything|some music|some songs|something new|something for me|algo|algo nuevo|"
-    r"algo para mi|musica|canciones|cualquier cosa|lo que sea))?"
+def _finish_slot(slot: str, original: str, folded: str) -> dict[str, str] | None:
+    """Check a template's captured text with the same readers the rules use (vague queries are refused)."""
+    if slot in ("query", "artist"):
+        folded_query = _fold(original)
+        if folded_query.split(" ", 1)[0] in _NOT_A_QUERY_START:
+            return None  # "search and play X", "find me all music for X": the template caught a connector
+        if _control(_key(folded_query)) is not None or grammar().match(original, requests=False) is not None:
+            return None  # "play next song", "pon pausa", "queue up the next song": a command, not a title
+        parsed = _music_query(original, folded_query)
+        return {slot: parsed[0], "kind": parsed[1]} if parsed else None
+    if slot == "playlist":
+        name = _trim(original, _fold(original))[0]
+        key = _key(_fold(name))
+        if not key or _RESERVED_PLAYLIST.fullmatch(key) or _BAD_PLAYLIST_NAME.fullmatch(key):
+            return None
+        return {slot: name}
+    if slot in ("device", "speaker"):
+        key = _key(_fold(original))
+        words = set(key.split())
+        if not key or key in _VAGUE_DEVICE or words & _NOT_DEVICE_WORDS:
+            return None
+        if slot == "speaker" and not words & _DEVICE_WORDS:
+            return None  # "switch to my workout playlist": only a word like "speaker" makes it a device
+        return {"device": original}
+    if slot == "prompt":
+        words = set(_key(_fold(original)).split())
+        return {slot: original} if words & _MUSIC_HINTS or _fold(original) in _GENRES else None
+    return {slot: original} if original.strip() else None
+
+
+_MUSIC_HINTS = _GENRES | _wordset(
+    """something anything stuff like similar music song songs track tracks tune tunes artist artists band bands
+    singer singers album albums playlist playlists genre genres vibe vibes mood beats jams banger bangers hits
+    algo musica cancion canciones tema temas rola rolas artista artistas banda bandas grupo grupos disco discos
+    album albumes lista genero ritmo ritmos parecido parecida similar similares como estilo onda"""
+)
+_VAGUE_DEVICE = _words(
+    """it|this|that|there|here|other|another|the other|next|the next|one|the other one|next one|other one|
+    speaker|device|otro|otra|ahi|aqui|alli|el otro|la otra|siguiente|next song|the next song|the previous one|
+    anterior|la anterior|el anterior|previous|song|track|cancion|tema"""
 )
 
 
-def _recommend_for_me(folded: str) -> Action | None:
-    return Recommend(prompt="something for me") if _RECOMMEND_FOR_ME_RE.fullmatch(folded) else None
+_NOT_A_QUERY_START = _wordset("and for to of with then y para con luego")
+_NOT_DEVICE_WORDS = _wordset(
+    """playlist playlists album albums song songs track tracks list music genre artist shuffle repeat queue
+    lista cancion canciones tema temas disco musica cola aleatorio radio podcast spotify pandora youtube
+    deezer itunes"""
+)
+_DEVICE_WORDS = _wordset(
+    """speaker speakers device phone iphone android computer laptop pc mac tv television echo dot tablet ipad
+    headphones headset earbuds airpods desktop console xbox playstation chromecast sonos homepod car stereo
+    altavoz altavoces parlante parlantes bocina bocinas dispositivo telefono celular movil computadora
+    portatil ordenador tele televisor auriculares cascos coche carro equipo"""
+)
 
 
 def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
-    """A Plan with source "rules" when sure, else None (the LLM decides)."""
+    """A Plan with source "rules" when sure, else None (the LLM decides).
+
+    The sentence templates (bot/nlu/grammar/*.yaml) are tried first on the whole message, then the clause rules.
+    """
     try:
         if not isinstance(text, str) or not text or len(text) > MAX_INPUT:
             return None
         cleaned = _clean(text)
         if not cleaned:
             return None
+        default = ctx.locale if ctx is not None else "en"
+        gram = grammar()
+        templated = gram.match(
+            cleaned, _finish_slot, has_track=ctx is not None and ctx.current_track is not None
+        )
+        if gram.declines(fold(cleaned)[0]):
+            return None
+        if templated is not None and not isinstance(templated, Play | QueueAdd | Search):
+            return Plan(actions=[templated], lang=detect_lang(cleaned, default), source="rules")
         folded = _fold(cleaned)
         start, end = _strip_polite(folded, 0, len(folded))
-        if start >= end:
-            return None
-        recommend = _recommend_for_me(folded[start:end])
-        actions = (
-            [recommend] if recommend is not None else _parse_clauses(cleaned[start:end], folded[start:end])
-        )
+        if templated is not None and not _SPLIT_RE.search(folded):
+            actions = None  # a single request: no clause for the rules to split off
+        else:
+            actions = _parse_clauses(cleaned[start:end], folded[start:end]) if start < end else None
+        if templated is not None and not (actions and len(actions) > 1):
+            actions = [templated]  # a request; the clause rules only win when they split it into commands
         if not actions:
             return None
-        default = ctx.locale if ctx is not None else "en"
         return Plan(actions=actions, lang=detect_lang(cleaned, default), source="rules")
     except Exception:  # never let odd input break the caller; the LLM can still answer
         log.exception("local parser failed; leaving the message to the LLM")

@@ -231,9 +231,39 @@ _GENERIC = frozenset(
 FOR_ME = "something for me"
 
 
+_POLITE = frozenset(
+    [
+        "please",
+        "pls",
+        "plz",
+        "can",
+        "could",
+        "would",
+        "you",
+        "hey",
+        "hi",
+        "bot",
+        "por",
+        "favor",
+        "porfa",
+        "puedes",
+        "podrias",
+        "me",
+        "us",
+        "nos",
+        "just",
+        "some",
+    ]
+)
+
+
 def is_generic(request: str) -> bool:
     """True when the request adds nothing to "for me" ("recommend me something", "/recommend" alone)."""
-    return fold(request) in _GENERIC
+    folded = fold(request)
+    if folded in _GENERIC:
+        return True
+    words = [w for w in folded.split() if w not in _POLITE and w != "favor"]
+    return " ".join(words) in _GENERIC or " ".join(["recommend", *words[1:]]) in _GENERIC
 
 
 def playlist_name(request: str, lang: str, today: date | None = None) -> str:

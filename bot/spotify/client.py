@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
 import spotipy
@@ -47,6 +47,9 @@ from bot.spotify.errors import (
 
 log = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    from bot.storage.shared import SharedHolds
+
 T = TypeVar("T")
 
 DEFAULT_RETRY_AFTER_S = 5.0
@@ -56,12 +59,33 @@ RETRY_WAIT_S = (0.05, 0.25)  # uniform random wait before the one retry of an id
 
 
 class BackoffGate:
-    """Closed after a 429 until Retry-After has passed; shared by every session of one Spotify app."""
+    """Closed after a 429 until Retry-After has passed; shared by every session of one Spotify app.
 
-    def __init__(self, app: str, clock: Callable[[], float] = time.monotonic) -> None:
+    With `shared` (several processes on PostgreSQL) a 429 is published to the store and every call first
+    adopts a hold another process published, so N processes do not spend N times the app's quota.
+    """
+
+    def __init__(
+        self, app: str, clock: Callable[[], float] = time.monotonic, shared: SharedHolds | None = None
+    ) -> None:
         self.app = app
         self._clock = clock
         self._open_at = 0.0
+        self._shared = shared
+        self.key = f"spotify-app:{app}"
+
+    async def sync(self) -> None:
+        """Adopt a hold published by another process (nothing to do without a shared store)."""
+        if self._shared is not None:
+            remaining = await self._shared.remaining_s(self.key)
+            if remaining > 0:
+                self._open_at = max(self._open_at, self._clock() + remaining)
+
+    async def publish(self) -> None:
+        """Tell the other processes how long this gate stays closed."""
+        remaining = self.remaining_s()
+        if self._shared is not None and remaining > 0:
+            await self._shared.hold_for(self.key, remaining)
 
     def remaining_s(self) -> float:
         return max(0.0, self._open_at - self._clock())
@@ -80,14 +104,17 @@ class BackoffGate:
 class BackoffGates:
     """One BackoffGate per Spotify client id."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, shared: SharedHolds | None = None
+    ) -> None:
         self._clock = clock
+        self._shared = shared
         self._gates: dict[str, BackoffGate] = {}
 
     def for_app(self, client_id: str) -> BackoffGate:
         gate = self._gates.get(client_id)
         if gate is None:
-            gate = self._gates[client_id] = BackoffGate(client_id, self._clock)
+            gate = self._gates[client_id] = BackoffGate(client_id, self._clock, self._shared)
         return gate
 
 
@@ -281,13 +308,17 @@ class SpotifyApi:
                     old = self._current_token
                     if await self.refresh_token(rejected=old) != old:
                         continue
-                raise self._mapped(what, exc) from None
+                mapped = self._mapped(what, exc)
+                if exc.http_status == 429:
+                    await self._gate.publish()
+                raise mapped from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 log.warning("spotify %s %s: %s", self.label, what, type(exc).__name__)
                 raise SpotifyUnavailable() from None
 
     async def _attempts(self, fn: Callable[..., T], args: Any, kwargs: Any, idempotent: bool) -> T:
         """One try; an idempotent call that failed transiently (5xx, timeout) gets one more after a short wait."""
+        await self._gate.sync()
         self._gate.check()
         if not idempotent:
             return await self._factory.run(fn, *args, **kwargs)

@@ -15,6 +15,7 @@ from bot.spotify.errors import GuildNotLinked
 from bot.spotify.session import GuildSession
 from bot.spotify.tokens import RejectedTokenHandler, TokenProvider
 from bot.storage.repository import Repository
+from bot.storage.shared import SharedHolds
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,9 @@ class SessionManager:
             threads=settings.spotify_threads,
             timeout_s=settings.spotify_timeout_s,
         )
-        self.gates = BackoffGates(clock)
+        # Several processes (PostgreSQL): a 429 seen by one holds every process back for that app.
+        shared = SharedHolds(repo) if settings.uses_postgres else None
+        self.gates = BackoffGates(clock, shared)
         self._sessions: dict[str, GuildSession] = {}
         self._last_sweep = clock()
 

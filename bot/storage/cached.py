@@ -156,6 +156,12 @@ class CachedRepository:
     def refresh_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
         return self.inner.refresh_lock(user_id)
 
+    async def get_meta(self, key: str) -> str | None:
+        return await self.inner.get_meta(key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self.inner.set_meta(key, value)
+
     async def close(self) -> None:
         self._guilds.clear()
         self._accounts.clear()

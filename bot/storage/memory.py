@@ -19,6 +19,7 @@ class MemoryRepository:
         self._guilds: dict[int, GuildSettings] = {}
         self._accounts: dict[int, LinkedAccount] = {}
         self._states: dict[str, OAuthState] = {}
+        self._meta: dict[str, str] = {}
         self._lock = asyncio.Lock()
         self._holds: dict[str, float] = {}
         self._counters: dict[tuple[str, int], int] = {}
@@ -96,6 +97,12 @@ class MemoryRepository:
 
     def refresh_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
         return self._refresh_locks.hold(user_id)
+
+    async def get_meta(self, key: str) -> str | None:
+        return self._meta.get(key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
 
     async def close(self) -> None:
         return None

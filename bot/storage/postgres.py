@@ -279,6 +279,17 @@ class PostgresRepository:
         )
         return float(value)
 
+    async def get_meta(self, key: str) -> str | None:
+        value = await self._pool.fetchval("SELECT value FROM meta WHERE key = $1", key)
+        return None if value is None else str(value)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            key,
+            value,
+        )
+
     async def get_hold(self, key: str) -> float:
         value = await self._pool.fetchval("SELECT held_until FROM shared_holds WHERE key = $1", key)
         return float(value) if value is not None else 0.0

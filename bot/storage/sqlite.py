@@ -408,6 +408,18 @@ class SqliteRepository:
         """Call `release` (the DATA_DIR lock) once the connection is closed."""
         self._on_close.append(release)
 
+    async def get_meta(self, key: str) -> str | None:
+        async with self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self._write_lock:
+            await self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
     async def close(self) -> None:
         if self._closed:
             return

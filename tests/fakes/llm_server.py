@@ -225,13 +225,19 @@ class FakeLLMServer:
         models: list[str] | None = None,
         remaining_requests: int = 14_000,
         remaining_tokens: int = 200_000,
+        limit_requests: int | None = None,
+        limit_tokens: int | None = None,
         seed: int = 0,
     ) -> None:
+        """Groq's headers: `limit_requests` is the daily request limit, `limit_tokens` the per-minute token
+        limit (default: the starting `remaining_*`, so nothing is capped below what remains)."""
         self.latency: dict[str, float] = {"groq": 0.0, "openrouter": 0.0, **(latency or {})}
         self.jitter = jitter
         self.models = models or ["openai/gpt-oss-20b", "openai/gpt-oss-120b", "qwen/qwen3-32b"]
         self.remaining_requests = remaining_requests
         self.remaining_tokens = remaining_tokens
+        self.limit_requests = limit_requests if limit_requests is not None else remaining_requests
+        self.limit_tokens = limit_tokens if limit_tokens is not None else remaining_tokens
         self.requests: list[Recorded] = []
         self.model_list_requests = 0
         self._script: list[_Scripted] = []
@@ -326,8 +332,8 @@ class FakeLLMServer:
         self.remaining_requests = max(0, self.remaining_requests - 1)
         self.remaining_tokens = max(0, self.remaining_tokens - tokens)
         return {
-            "x-ratelimit-limit-requests": "14400",
-            "x-ratelimit-limit-tokens": "200000",
+            "x-ratelimit-limit-requests": str(self.limit_requests),
+            "x-ratelimit-limit-tokens": str(self.limit_tokens),
             "x-ratelimit-remaining-requests": str(self.remaining_requests),
             "x-ratelimit-remaining-tokens": str(self.remaining_tokens),
             "x-ratelimit-reset-requests": "6s",

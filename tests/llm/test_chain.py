@@ -31,6 +31,7 @@ from tests.llm.helpers import run_command, settings_for
 
 GROQ_20B = "openai/gpt-oss-20b"
 GROQ_120B = "openai/gpt-oss-120b"
+OR_20B = "openai/gpt-oss-20b:free"
 PLAY = json.dumps({"actions": [{"action": "play", "query": "get lucky daft punk", "kind": "track"}]})
 PAUSE = json.dumps({"actions": [{"action": "pause"}]})
 
@@ -112,10 +113,10 @@ async def test_429_on_every_groq_request_is_answered_by_openrouter_and_cools_gro
     started = time.monotonic()
     first = await run_command(chain, "hold on")
     assert time.monotonic() - started < 1.0  # no Retry-After was waited out
-    assert first is not None and first.source == f"openrouter:{GROQ_20B}"
+    assert first is not None and first.source == f"openrouter:{OR_20B}"
     assert [r.model for r in llm_server.requests_to("groq")] == [GROQ_20B, GROQ_120B]
     second = await run_command(chain, "hold on")  # within the Retry-After: Groq is not asked at all
-    assert second is not None and second.source == f"openrouter:{GROQ_20B}"
+    assert second is not None and second.source == f"openrouter:{OR_20B}"
     assert len(llm_server.requests_to("groq")) == 2
     assert len(llm_server.requests_to("openrouter")) == 2
 
@@ -172,7 +173,7 @@ async def test_groq_down_falls_back_to_openrouter_with_attribution(
     result = await run_command(make_chain(), "hold on")
     assert time.monotonic() - started < 1.0
     assert result is not None and result.value == [Pause()]
-    assert result.source == f"openrouter:{GROQ_20B}"
+    assert result.source == f"openrouter:{OR_20B}"
     assert [r.model for r in llm_server.requests_to("groq")] == [GROQ_20B, GROQ_20B]  # one quick retry
     [openrouter] = llm_server.requests_to("openrouter")
     assert openrouter.path == "/api/v1/chat/completions"
@@ -190,7 +191,7 @@ async def test_failing_groq_goes_after_openrouter_for_the_next_requests(
     started = time.monotonic()
     second = await run_command(chain, "hold on")
     assert time.monotonic() - started < 0.5
-    assert second is not None and second.source == f"openrouter:{GROQ_20B}"
+    assert second is not None and second.source == f"openrouter:{OR_20B}"
     assert len(llm_server.requests_to("groq")) == 2  # none for the second request
 
 
@@ -201,7 +202,7 @@ async def test_groq_timeouts_fall_back_to_openrouter(
     started = time.monotonic()
     result = await run_command(make_chain(llm_request_timeout_s=0.3), "hold on")
     assert time.monotonic() - started < 1.5
-    assert result is not None and result.source == f"openrouter:{GROQ_20B}"
+    assert result is not None and result.source == f"openrouter:{OR_20B}"
     assert len(llm_server.requests_to("groq")) == 2
 
 
@@ -292,22 +293,24 @@ async def test_deadline_is_respected(llm_server: FakeLLMServer, make_chain: Chai
     assert len(llm_server.requests) == 1  # the one slow request used the whole deadline
 
 
-async def test_spent_budget_goes_to_openrouter_without_calling_groq(
+async def test_spent_model_budgets_move_on_without_sending(
     llm_server: FakeLLMServer, make_chain: ChainFactory
 ) -> None:
-    chain = make_chain(groq_rpm=1)
-    first = await run_command(chain, "hold on")
-    second = await run_command(chain, "hold on")
-    assert first is not None and first.source.startswith("groq:")
-    assert second is not None and second.source.startswith("openrouter:")
-    assert len(llm_server.requests_to("groq")) == 1
+    chain = make_chain(groq_rpm=1)  # per model: one request a minute each
+    sources = []
+    for _ in range(3):
+        result = await run_command(chain, "hold on")
+        assert result is not None
+        sources.append(result.source)
+    assert sources == [f"groq:{GROQ_20B}", f"groq:{GROQ_120B}", f"openrouter:{OR_20B}"]
+    assert [r.model for r in llm_server.requests_to("groq")] == [GROQ_20B, GROQ_120B]
 
 
-async def test_server_remaining_requests_header_spends_the_budget(
+async def test_server_remaining_requests_header_spends_that_models_day(
     llm_server: FakeLLMServer, make_chain: ChainFactory
 ) -> None:
-    llm_server.remaining_requests = 1  # the first answer says "0 left"
-    chain = make_chain()
+    llm_server.remaining_requests = 1  # the first answer says "0 left today"
+    chain = make_chain(groq_models=[GROQ_20B])
     await run_command(chain, "hold on")
     second = await run_command(chain, "hold on")
     assert second is not None and second.source.startswith("openrouter:")
@@ -319,7 +322,7 @@ async def test_openrouter_200_with_error_body_is_treated_by_code(
 ) -> None:
     llm_server.script(error_body(502, "Provider returned error"), answer(PAUSE), provider="openrouter")
     result = await run_command(make_chain(groq=False), "hold on")
-    assert result is not None and result.source == f"openrouter:{GROQ_20B}"
+    assert result is not None and result.source == f"openrouter:{OR_20B}"
     assert len(llm_server.requests_to("openrouter")) == 2
 
 

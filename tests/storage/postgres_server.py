@@ -10,20 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import glob
 import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.storage.pg_cluster import ClusterUnavailable, ThrowawayCluster
 
 
 @dataclass
@@ -31,11 +26,9 @@ class _Status:
     dsn: str | None = None
     source: str = ""
     skip_reason: str | None = None
-    used: int = 0
-    cluster_dir: Path | None = None
-    run_as: str | None = None
-    pg_ctl: str | None = None
-    notes: list[str] = field(default_factory=list)
+    used: int = 0  # tests that used the server and passed
+    users: set[str] = field(default_factory=set)  # node ids of tests that asked for the server
+    cluster: ThrowawayCluster | None = None
 
 
 _status = _Status()
@@ -44,85 +37,19 @@ _status = _Status()
 _ENV_URL = os.environ.pop("DATABASE_URL", "")
 
 
-def _binaries() -> tuple[str, str] | None:
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if initdb and pg_ctl:
-        return initdb, pg_ctl
-    for bindir in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if os.access(f"{bindir}/initdb", os.X_OK) and os.access(f"{bindir}/pg_ctl", os.X_OK):
-            return f"{bindir}/initdb", f"{bindir}/pg_ctl"
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _unprivileged_user() -> str | None:
-    for name in ("postgres", "nobody"):
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            continue
-        return name
-    return None
-
-
-def _start_cluster() -> str:
-    """Start a cluster; return its DSN. Raises RuntimeError with a reason when it cannot."""
-    found = _binaries()
-    if found is None:
-        raise RuntimeError("no DATABASE_URL and no PostgreSQL binaries (initdb, pg_ctl) on this machine")
-    initdb, pg_ctl = found
-    base = Path(tempfile.mkdtemp(prefix="bot-pg-"))
-    run_as = None
-    if os.geteuid() == 0:
-        run_as = _unprivileged_user()
-        if run_as is None:
-            raise RuntimeError("running as root and no unprivileged user to run PostgreSQL as")
-        entry = pwd.getpwnam(run_as)
-        os.chown(base, entry.pw_uid, entry.pw_gid)
-    _status.cluster_dir, _status.run_as, _status.pg_ctl = base, run_as, pg_ctl
-    data, port = base / "data", _free_port()
-    subprocess.run(
-        [initdb, "-D", str(data), "-U", "bot", "-A", "trust", "-E", "UTF8", "--no-sync"],
-        check=True,
-        capture_output=True,
-        user=run_as,
-        cwd=base,
-    )
-    options = (
-        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-        "-c full_page_writes=off -c max_connections=200"
-    )
-    subprocess.run(
-        [pg_ctl, "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "-t", "60", "start"],
-        check=True,
-        capture_output=True,
-        user=run_as,
-        cwd=base,
-    )
-    return f"postgresql://bot@127.0.0.1:{port}/postgres"
-
-
-def _stop_cluster() -> None:
-    if _status.cluster_dir is None or _status.pg_ctl is None:
-        return
-    subprocess.run(
-        [_status.pg_ctl, "-D", str(_status.cluster_dir / "data"), "-m", "immediate", "-w", "stop"],
-        capture_output=True,
-        user=_status.run_as,
-        cwd=_status.cluster_dir,
-        check=False,
-    )
-    shutil.rmtree(_status.cluster_dir, ignore_errors=True)
-
-
 def _describe(dsn: str) -> str:
     parts = urlsplit(dsn)
     return f"{parts.hostname}:{parts.port or 5432}{parts.path}"  # never the password
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if "postgres_server" in getattr(item, "fixturenames", ()):
+        _status.users.add(item.nodeid)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and report.nodeid in _status.users:
+        _status.used += 1
 
 
 @pytest.fixture(scope="session")
@@ -135,15 +62,12 @@ def postgres_server() -> Iterator[str]:
         if url.startswith(("postgresql://", "postgres://")):
             _status.dsn, _status.source = url, "DATABASE_URL"
         else:
+            _status.cluster = ThrowawayCluster()
             try:
-                _status.dsn = _start_cluster()
+                _status.dsn = _status.cluster.start()
                 _status.source = "a throwaway cluster started by the tests"
-            except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
-                detail = ""
-                if isinstance(exc, subprocess.CalledProcessError) and exc.stderr:
-                    detail = exc.stderr.decode(errors="replace").strip()
-                _status.skip_reason = f"{exc}{': ' + detail[-300:] if detail else ''}"
-                _stop_cluster()
+            except (ClusterUnavailable, OSError) as exc:
+                _status.skip_reason = str(exc)
                 pytest.skip(f"PostgreSQL tests skipped: {_status.skip_reason}")
     yield _status.dsn
 
@@ -169,17 +93,18 @@ def _run_in_thread(dsn: str, statement: str) -> None:
 
 
 @pytest.fixture
-def pg_dsn(postgres_server: str) -> Iterator[str]:
+def pg_dsn(postgres_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
     """A DSN whose connections see only a fresh, empty schema of their own."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     _run_in_thread(postgres_server, f"CREATE SCHEMA {schema}")
-    _status.used += 1
+    _status.users.add(request.node.nodeid)
     yield with_search_path(postgres_server, schema)
     _run_in_thread(postgres_server, f"DROP SCHEMA {schema} CASCADE")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    _stop_cluster()
+    if _status.cluster is not None:
+        _status.cluster.stop()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -191,6 +116,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
     elif _status.dsn is not None:
         terminalreporter.write_line(
-            f"PostgreSQL: {_status.used} tests ran against {_describe(_status.dsn)} ({_status.source}).",
+            f"PostgreSQL: {_status.used} tests passed against {_describe(_status.dsn)} ({_status.source}).",
             green=True,
         )

@@ -204,3 +204,10 @@ async def test_needs_relink_can_be_conditional_on_the_refresh_token(repo: Reposi
     assert await repo.mark_needs_relink(1, if_refresh_token="refresh-1") is True
     stored = await repo.get_account(1)
     assert stored is not None and stored.needs_relink
+
+
+async def test_meta_values_are_kept_and_replaced(repo: Repository) -> None:
+    assert await repo.get_meta("discord.command_tree_hash") is None
+    await repo.set_meta("discord.command_tree_hash", "abc")
+    await repo.set_meta("discord.command_tree_hash", "def")
+    assert await repo.get_meta("discord.command_tree_hash") == "def"

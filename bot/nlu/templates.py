@@ -1,0 +1,423 @@
+"""Sentence templates kept as data (bot/nlu/grammar/<lang>.yaml), compiled into anchored regexes at start-up.
+
+A template is a whole message, Home Assistant style:
+
+    "[<please>] (turn|crank) (it|<the_volume>) up [a bit]"
+
+- `(a|b|)` alternatives (an empty branch makes the group optional), `[x]` optional, `<name>` a fragment from the
+  file's `fragments:` (fragments may use other fragments), `{slot}` a captured span;
+- every template is wrapped in the languages' `prefix` and `suffix` fragments ("hey bot", "please", "thanks"),
+  so the intent files only state the command itself;
+- matching runs on the message folded to lower case without accents or punctuation ("¿Qué SUENA?" ->
+  "que suena"); captured text is cut from the original message, so queries keep the user's spelling.
+
+An intent lists its templates and the action it builds, e.g. `{action: volume, delta: "-{n}"}`; slot values
+are typed by the slot's name (see SLOT_PATTERNS) and the action is validated by the pydantic schema, so a
+template can never produce an action the bot does not know. A template matches the whole message or nothing:
+anything unusual falls through to the LLM.
+
+Adding a language = adding one data file (its prefix/suffix fragments and its intents).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.nlu.actions import ACTION_ADAPTER, Action
+from bot.nlu.numbers import parse_duration, parse_number
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "grammar"
+LANGUAGES: tuple[str, ...] = ("en", "es")
+MAX_WORDS = 40  # longer messages are conversations: the LLM reads them
+MAX_SUFFIX_WORDS = 6
+
+# What each kind of slot may capture (on the folded text, every word followed by one space).
+_WORDS = r"(?:[^ ]+ ){1,16}?"
+SLOT_PATTERNS: dict[str, str] = {
+    "n": r"(?:[^ ]+ ){1,5}?",  # read by parse_number: "50", "fifty", "twenty one", "cincuenta y cinco"
+    "minute": r"(?:[^ ]+ ){1,3}?",
+    "time": r"(?:(?:\d{1,2}:)?\d{1,3}:[0-5]\d |(?:[^ ]+ ){1,6}?)",
+    "query": _WORDS,
+    "artist": _WORDS,
+    "device": r"(?:[^ ]+ ){1,6}?",
+    "speaker": r"(?:[^ ]+ ){1,6}?",
+    "playlist": r"(?:[^ ]+ ){1,8}?",
+    "prompt": r"(?:[^ ]+ ){1,30}?",  # what to recommend: must name something musical (see the finisher)
+    "like": r"(?:[^ ]+ ){1,12}?",  # "something like {like}": any name
+}
+INT_SLOTS = frozenset({"n", "minute"})
+SCALE = {"minute": 60}
+DURATION_SLOTS = frozenset({"time"})
+
+# A text slot value is checked (and may be rewritten) by a finisher: it returns the placeholder values to use
+# (e.g. {"query": "Get Lucky", "kind": "track"}) or None to reject the match.
+Finisher = Callable[[str, str, str], Mapping[str, str] | None]  # (slot, original text, folded text)
+
+
+def _identity(slot: str, original: str, folded: str) -> Mapping[str, str] | None:
+    return {slot: original} if original else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Folding: text -> words separated by single spaces, with a map back to the original characters
+# ---------------------------------------------------------------------------------------------------------
+
+_ACCENTS = str.maketrans("áéíóúüàèìòùâêîôûäëïöçñãõåý’´`", "aeiouuaeiouaeiouaeiocnaoay'''")
+_WORD_RE = re.compile(r"[^\W_]+(?:[':][^\W_]+)*|%")
+_STRETCH_RE = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """`text` lower-cased, accents and punctuation removed, each word followed by one space.
+
+    Returns the folded string and, for each of its characters, the index of the original character (-1 for
+    the separating spaces). Apostrophes vanish ("what's" -> "whats"), ":" stays inside a word ("1:30"),
+    "%" becomes the word "percent", and three or more of one letter become one ("pleaseee" -> "please").
+    """
+    low = text.lower()
+    if len(low) != len(text):  # "İ" and friends lower to two characters: fold one by one
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = low.translate(_ACCENTS)
+    if not low.isascii():
+        low = "".join(
+            c if c.isascii() else (unicodedata.normalize("NFKD", c)[0].lower() if c.isalpha() else " ")
+            for c in low
+        )
+    out: list[str] = []
+    where: list[int] = []
+    for m in _WORD_RE.finditer(low):
+        word = m.group()
+        first = m.start()
+        if word == "%":
+            out.append("percent ")
+            where.extend([first] * 7 + [-1])
+            continue
+        if "'" in word:
+            idx = [first + k for k, c in enumerate(word) if c != "'"]
+            word = word.replace("'", "")
+        else:
+            idx = list(range(first, m.end()))
+        if _STRETCH_RE.search(word):
+            keep = [k for k in range(len(word)) if not _repeat_in_run(word, k)]
+            word = "".join(word[k] for k in keep)
+            idx = [idx[k] for k in keep]
+        out.append(word + " ")
+        where.extend(idx)
+        where.append(-1)
+    return "".join(out), where
+
+
+def _repeat_in_run(word: str, k: int) -> bool:
+    """word[k] repeats the letter before it inside a run of three or more (it folds into the run's first)."""
+    c = word[k]
+    if k == 0 or word[k - 1] != c or not c.isalpha():
+        return False
+    lo, hi = k, k
+    while lo > 0 and word[lo - 1] == c:
+        lo -= 1
+    while hi + 1 < len(word) and word[hi + 1] == c:
+        hi += 1
+    return hi - lo + 1 >= 3
+
+
+def fold_text(text: str) -> str:
+    """The folded form alone (for data files and tests)."""
+    return fold(text)[0].strip()
+
+
+def _span_text(original: str, where: list[int], start: int, end: int) -> str:
+    idx = [where[k] for k in range(start, end) if where[k] >= 0]
+    if not idx:
+        return ""
+    return original[idx[0] : idx[-1] + 1].strip(" ,.;:!?¡¿\"'")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Template syntax -> regex
+# ---------------------------------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"\s*(\(|\)|\[|\]|\||<[a-z0-9_]+>|\{[a-z0-9_]+\}|[^\s()\[\]|<>{}]+)")
+
+
+class TemplateError(ValueError):
+    """A malformed template or fragment in a data file."""
+
+
+@dataclass
+class _Compiler:
+    fragments: Mapping[str, str]
+    slot_counter: int = 0
+    slot_names: dict[str, str] = field(default_factory=dict)  # regex group -> slot name
+    _fragment_cache: dict[str, str] = field(default_factory=dict)
+    _stack: list[str] = field(default_factory=list)
+
+    def compile(self, template: str) -> str:
+        tokens = [m.group(1) for m in _TOKEN_RE.finditer(template)]
+        if "".join(tokens).replace(" ", "") != template.replace(" ", "").replace("\t", ""):
+            raise TemplateError(f"cannot read template {template!r}")
+        pos, out = self._alternatives(tokens, 0, template)
+        if pos != len(tokens):
+            raise TemplateError(f"unbalanced brackets in {template!r}")
+        return out
+
+    def _alternatives(self, tokens: list[str], pos: int, src: str) -> tuple[int, str]:
+        branches: list[str] = []
+        current: list[str] = []
+        while pos < len(tokens):
+            tok = tokens[pos]
+            if tok in (")", "]"):
+                break
+            if tok == "|":
+                branches.append("".join(current))
+                current = []
+                pos += 1
+                continue
+            if tok in ("(", "["):
+                close = ")" if tok == "(" else "]"
+                pos, inner = self._alternatives(tokens, pos + 1, src)
+                if pos >= len(tokens) or tokens[pos] != close:
+                    raise TemplateError(f"unbalanced {tok!r} in {src!r}")
+                current.append(f"(?:{inner})" + ("?" if tok == "[" else ""))
+                pos += 1
+                continue
+            if tok.startswith("<"):
+                current.append(self._fragment(tok[1:-1]))
+            elif tok.startswith("{"):
+                current.append(self._slot(tok[1:-1], src))
+            else:
+                word = fold_text(tok)
+                if not word:
+                    raise TemplateError(f"{tok!r} is not a word (punctuation is folded away) in {src!r}")
+                current.append(re.escape(word).replace("\\ ", " ") + " ")
+            pos += 1
+        branches.append("".join(current))
+        return pos, branches[0] if len(branches) == 1 else "|".join(branches)
+
+    def _fragment(self, name: str) -> str:
+        if name in self._fragment_cache:
+            return self._fragment_cache[name]
+        if name not in self.fragments:
+            raise TemplateError(f"unknown fragment <{name}>")
+        if name in self._stack:
+            raise TemplateError(f"fragment <{name}> refers to itself")
+        self._stack.append(name)
+        body = self.fragments[name]
+        tokens = [m.group(1) for m in _TOKEN_RE.finditer(body)]
+        pos, inner = self._alternatives(tokens, 0, body)
+        if pos != len(tokens):
+            raise TemplateError(f"unbalanced brackets in fragment <{name}>")
+        self._stack.pop()
+        if "(?P<" in inner:
+            raise TemplateError(f"fragment <{name}> may not capture slots")
+        compiled = f"(?:{inner})"
+        self._fragment_cache[name] = compiled
+        return compiled
+
+    def _slot(self, name: str, src: str) -> str:
+        if name not in SLOT_PATTERNS:
+            raise TemplateError(f"unknown slot {{{name}}} in {src!r}")
+        self.slot_counter += 1
+        group = f"s{self.slot_counter}"
+        self.slot_names[group] = name
+        return f"(?P<{group}>{SLOT_PATTERNS[name]})"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Intents
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    lang: str
+    pattern: re.Pattern[str]
+    slot_names: Mapping[str, str]
+    action: Mapping[str, Any]  # values may hold "{slot}" placeholders
+    require_track: bool = False  # only when something is known to be playing
+    request: bool = False  # a play/queue request whose query is free text
+
+    def build(
+        self, original: str, folded: str, where: list[int], finish: Finisher, cores: list[tuple[int, int]]
+    ) -> Action | None:
+        for start, end in cores:
+            m = self.pattern.fullmatch(folded, start, end)
+            if m is not None:
+                action = self._action(m, original, where, finish)
+                if action is not None:
+                    return action
+        return None
+
+    def _action(self, m: re.Match[str], original: str, where: list[int], finish: Finisher) -> Action | None:
+        values: dict[str, str] = {}
+        for group, raw in m.groupdict().items():
+            if raw is None:
+                continue
+            slot = self.slot_names[group]
+            start, end = m.span(group)
+            if slot in INT_SLOTS:
+                number = parse_number(raw.strip())
+                if number is None:
+                    return None
+                values[slot] = str(number * SCALE.get(slot, 1))
+            elif slot in DURATION_SLOTS:
+                seconds = parse_duration(raw.strip())
+                if seconds is None:
+                    return None
+                values[slot] = str(seconds)
+            else:
+                finished = finish(slot, _span_text(original, where, start, end), raw.strip())
+                if not finished:
+                    return None
+                values.update(finished)
+        values.setdefault("kind", "any")
+        values["_text"] = original.strip(" .!?¡¿")
+        try:
+            data = {key: _fill(value, values) for key, value in self.action.items()}
+            return ACTION_ADAPTER.validate_python(data)
+        except (ValidationError, KeyError, ValueError):
+            return None
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _fill(value: Any, values: Mapping[str, str]) -> Any:
+    if not isinstance(value, str) or "{" not in value:
+        return value
+    whole = _PLACEHOLDER.fullmatch(value)
+    if whole is not None and whole.group(1) in INT_SLOTS | DURATION_SLOTS:
+        return int(values[whole.group(1)])
+    text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], value)
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    return text
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """Every language's intents, in file order (earlier intents win), and the phrases that must go to the LLM."""
+
+    intents: tuple[Intent, ...]
+    decline: re.Pattern[str] | None
+    prefix: re.Pattern[str]  # one polite opener ("hey", "can you please", "oye", "me puedes")
+    suffix: re.Pattern[str]  # any number of closers ("please", "thanks", "por favor", "ya")
+
+    def match(
+        self, text: str, finish: Finisher = _identity, *, has_track: bool = True, requests: bool = True
+    ) -> Action | None:
+        """The first intent matching the whole of `text`; `requests=False` skips play/queue requests."""
+        folded, where = fold(text)
+        if not folded or folded.count(" ") > MAX_WORDS or self.declines(folded):
+            return None
+        cores = self.cores(folded)
+        memo: dict[tuple[str, str], Mapping[str, str] | None] = {}
+
+        def finish_once(slot: str, original: str, folded_slot: str) -> Mapping[str, str] | None:
+            key = (slot, original)
+            if key not in memo:
+                memo[key] = finish(slot, original, folded_slot)
+            return memo[key]
+
+        for intent in self.intents:
+            if (intent.require_track and not has_track) or (intent.request and not requests):
+                continue
+            action = intent.build(text, folded, where, finish_once, cores)
+            if action is not None:
+                return action
+        return None
+
+    def cores(self, folded: str) -> list[tuple[int, int]]:
+        """(start, end) of the message without its polite wrappers, most stripped first, the whole text last.
+
+        "hey bot can you please play X thanks" -> "X thanks" without the openers and "thanks", then with more
+        of them kept: every template is tried on each, so wrappers never need writing out, and a query does
+        not swallow a "please" when it can do without it.
+        """
+        starts = [0]
+        pos = 0
+        while (m := self.prefix.match(folded, pos)) is not None and m.end() > pos:
+            pos = m.end()
+            starts.append(pos)
+        ends = [len(folded)]
+        spaces = [i + 1 for i, c in enumerate(folded[:-1]) if c == " "]
+        for p in reversed(spaces[-MAX_SUFFIX_WORDS:]):
+            if self.suffix.fullmatch(folded, p) is not None:
+                ends.append(p)
+        return [(s, e) for s in reversed(starts) for e in sorted(ends) if s < e]
+
+    def declines(self, folded: str) -> bool:
+        return self.decline is not None and self.decline.fullmatch(folded) is not None
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
+    """Read and compile the language files (all of them share prefix/suffix fragments)."""
+    files = list(paths) if paths is not None else [DATA_DIR / f"{lang}.yaml" for lang in LANGUAGES]
+    docs: list[tuple[str, dict[str, Any]]] = []
+    for path in files:
+        with path.open(encoding="utf-8") as fh:
+            doc = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if not isinstance(doc, dict):
+            raise TemplateError(f"{path.name}: expected a mapping")
+        docs.append((path.stem, doc))
+    prefixes = [p for _, d in docs for p in _as_list((d.get("fragments") or {}).get("prefix"))]
+    suffixes = [s for _, d in docs for s in _as_list((d.get("fragments") or {}).get("suffix"))]
+    intents: list[Intent] = []
+    declines: list[str] = []
+    prefix_re = suffix_re = "(?!)"
+    for lang, doc in docs:
+        fragments = {k: " | ".join(_as_list(v)) for k, v in (doc.get("fragments") or {}).items()}
+        fragments["prefix"] = " | ".join(f"({p})" for p in prefixes) or "x"
+        fragments["suffix"] = " | ".join(f"({s})" for s in suffixes) or "x"
+        compiler = _Compiler(fragments)
+        if prefixes:
+            prefix_re = compiler._fragment("prefix")
+        if suffixes:
+            suffix_re = f"(?:{compiler._fragment('suffix')})*"
+        for entry in doc.get("intents") or []:
+            templates = _as_list(entry.get("templates"))
+            body = "|".join(f"(?:{compiler.compile(t)})" for t in templates)
+            intents.append(
+                Intent(
+                    name=str(entry["name"]),
+                    lang=lang,
+                    pattern=re.compile(body),
+                    slot_names=dict(compiler.slot_names),
+                    action=dict(entry["action"]),
+                    require_track=bool(entry.get("require_track", False)),
+                    request=bool(entry.get("request", False)),
+                )
+            )
+        for t in _as_list(doc.get("decline")):
+            declines.append(f"(?:{compiler.compile(t)})")
+    decline = re.compile(f"(?:[^ ]+ )*?(?:{'|'.join(declines)})(?:[^ ]+ )*") if declines else None
+    log.debug("compiled %d intents from %d files", len(intents), len(files))
+    return Grammar(
+        intents=tuple(intents), decline=decline, prefix=re.compile(prefix_re), suffix=re.compile(suffix_re)
+    )
+
+
+@cache
+def grammar() -> Grammar:
+    """The bundled grammar, compiled once per process."""
+    return load_grammar()
