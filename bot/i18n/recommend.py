@@ -9,14 +9,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": '{count} suggestions for "{prompt}", tuned to your listening:\n{list}',
         "es": '{count} sugerencias para "{prompt}", ajustadas a lo que escuchas:\n{list}',
     },
+    "recommend.no_model": {
+        "en": "No AI model is answering right now.",
+        "es": "Ningún modelo de IA responde ahora.",
+    },
     "recommend.from_listening": {
         "en": (
-            "No AI model is answering right now, so these {count} songs come from your listening "
-            "(your top and recent artists, none you saved), not from your words:\n{list}"
+            "{why}So these {count} songs come from your listening (your top and recent artists, none you "
+            "saved), not from your words:\n{list}"
         ),
         "es": (
-            "Ningún modelo de IA responde ahora, así que estas {count} canciones salen de lo que escuchas "
-            "(tus artistas más escuchados y recientes, ninguna guardada), no de lo que has pedido:\n{list}"
+            "{why}Así que estas {count} canciones salen de lo que escuchas (tus artistas más escuchados y "
+            "recientes, ninguna guardada), no de lo que has pedido:\n{list}"
         ),
     },
     "recommend.needs_scopes": {

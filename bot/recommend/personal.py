@@ -52,6 +52,7 @@ class Picks:
     tracks: list[TrackInfo]
     source: str  # "llm" (prompt + taste), "llm_prompt" (prompt alone), "listening" (no LLM: the taste alone)
     needs_scopes: bool = False  # the link lacks the listening scopes: say so once and offer a relink
+    llm_notice: UserFacingError | None = None  # why no model answered (quota, outage), told with the picks
     spotify_calls: int = 0
     prompt_tokens: list[int] = field(default_factory=list)
 
@@ -122,15 +123,18 @@ class PersonalRecommender:
             needs_scopes = True
         filt = Filter(taste, None if needs_scopes else api)
         picks: Picks | None = None
+        notice: LLMUnavailable | None = None
         if self._suggester is not None:
             try:
                 picks = await self._from_llm(request, count, lang, taste, resolver, filt)
-            except LLMUnavailable:
+            except LLMUnavailable as exc:
+                notice = exc
                 log.info("no LLM for a recommendation: %s", "using the taste" if taste else "nothing to use")
         if picks is None:
             if taste is None or taste.empty:
-                raise LLMUnavailable()
+                raise notice or LLMUnavailable()
             picks = await self._from_listening(count, taste, resolver, filt)
+            picks.llm_notice = notice
         picks.needs_scopes = needs_scopes
         picks.spotify_calls += filt.calls + (self.taste.fetches - fetches_before) * TASTE_CALLS
         if not picks.tracks:
@@ -289,10 +293,14 @@ async def recommend_outcome(
         picks = await personal.recommend(
             action.prompt, action.count, ctx.locale, user_id=ctx.user_id, resolver=resolver, own_api=own_api
         )
-    except LLMUnavailable:
+    except LLMUnavailable as exc:
         if await _scopes_missing(personal, ctx.user_id):
             raise MissingTasteScopes() from None
-        raise (UserFacingError("recommend.unavailable") if has_llm else RecommendationsNeedLLM()) from None
+        if not has_llm:
+            raise RecommendationsNeedLLM() from None
+        if exc.key != LLMUnavailable.key:
+            raise  # says why (quota, key refused): true and more useful than the generic sentence
+        raise UserFacingError("recommend.unavailable") from None
     if picks.source == "listening":
         key = "recommend.from_listening"
     elif picks.source == "llm" and is_generic(action.prompt):
@@ -301,6 +309,8 @@ async def recommend_outcome(
         key = "recommend.for_prompt_taste"
     else:
         key = "spotify.recommend.ok"
+    why = picks.llm_notice
+    params_why = why.message(ctx.locale) if why is not None and why.key != LLMUnavailable.key else ""
     listing = "\n".join(f"{i}. {track.label}" for i, track in enumerate(picks.tracks, start=1))
     if picks.needs_scopes:
         listing += "\n\n" + t("recommend.needs_scopes", ctx.locale)
@@ -318,6 +328,7 @@ async def recommend_outcome(
         key=key,
         params={
             "count": len(picks.tracks),
+            "why": params_why + " " if params_why else t("recommend.no_model", ctx.locale) + " ",
             "prompt": action.prompt,
             "list": listing,
             "needs_scopes": picks.needs_scopes,
