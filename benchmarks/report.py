@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from benchmarks.llm_budget import render_rows as render_llm_budget
+
 # Every top-level key a run produces (the smoke test checks them all).
 FIGURE_KEYS: tuple[str, ...] = (
     "config",
@@ -17,6 +19,7 @@ FIGURE_KEYS: tuple[str, ...] = (
     "memory",
     "naive_design",
     "targets",
+    "llm_budget",
 )
 
 
@@ -193,6 +196,12 @@ def render_table(figures: Mapping[str, Any]) -> str:
         "LLM requests per 100 commands",
         f"{_f(ours.get('llm_requests_per_100'))} / {_f(naive.get('llm_requests_per_100'))}",
     )
+
+    budget = figures.get("llm_budget")
+    if budget is not None:
+        section("LLM budget (one free Groq model; benchmarks/llm_budget.py)")
+        for label, value in render_llm_budget(budget):
+            row(label, value)
 
     sus = figures.get("sustained")
     if sus is not None:

@@ -20,6 +20,7 @@ from benchmarks.end_to_end import Sample, naive_comparison, path_figures, run_se
 from benchmarks.env import BenchBot, bench_settings, build_bot, controller_ids, link_guilds, start_playback
 from benchmarks.fakes import REPO_ROOT, FakesProcess, Latencies
 from benchmarks.fallback import run_fallback
+from benchmarks.llm_budget import measure_llm_budget
 from benchmarks.local_parser import measure_local_parser
 from benchmarks.report import evaluate_targets
 from benchmarks.stats import Summary
@@ -42,6 +43,9 @@ class BenchConfig:
     fallback_trials: int = 5
     memory_guilds: int = 1000
     memory_parses: int = 10_000
+    llm_budget_commands: int = (
+        1000  # typical commands read for the LLM-budget figure (benchmarks/llm_budget.py)
+    )
     spotify_threads: int | None = None  # None = the bot's default
     # sustained load on PostgreSQL, 1 vs 2 worker processes (empty: not measured)
     sustained_rates: tuple[float, ...] = (50, 100, 150, 200, 300, 400)
@@ -77,6 +81,7 @@ class BenchConfig:
             memory_guilds=4,
             memory_parses=40,
             sustained_rates=(),
+            llm_budget_commands=60,
         )
         return replace(base, **overrides)
 
@@ -92,6 +97,8 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
     if config.use_dev_set:
         local += shared_dev_set(REPO_ROOT)
     figures["local_parser"] = measure_local_parser(local)
+    progress(f"LLM budget ({config.llm_budget_commands} typical commands)")
+    figures["llm_budget"] = await measure_llm_budget(typical_mix(config.llm_budget_commands, seed=31))
 
     commands = typical_mix(config.warmup_commands + config.e2e_commands, seed=11)
     warmup, measured = commands[: config.warmup_commands], commands[config.warmup_commands :]

@@ -11,7 +11,9 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.i18n import t
+from bot.shown import shown, shown_params
 from cogs.common import Gate, L, send, services_of
+from cogs.consent import StopSharingButton, stop_sharing_view
 from cogs.render import OK_COLOUR
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ class Account(commands.Cog):
         self._active = False
 
     async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(StopSharingButton)
         self._active = True
         state = getattr(self.bot, "state", None)
         links = state.services.links if state is not None else None
@@ -55,6 +58,7 @@ class Account(commands.Cog):
             links.add_link_listener(self._on_link_completed)
 
     async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(StopSharingButton)
         self._active = False
 
     async def _on_link_completed(self, result: LinkResult) -> None:
@@ -63,7 +67,12 @@ class Account(commands.Cog):
             return
         try:
             user = self.bot.get_user(result.user_id) or await self.bot.fetch_user(result.user_id)
-            await user.send(embed=discord.Embed(description=result.message(), colour=OK_COLOUR))
+            message = t(result.key, result.lang, **shown_params(result.params))
+            embed = discord.Embed(description=message, colour=OK_COLOUR)
+            if result.became_controller and result.guild_id is not None:  # tell them, and how to stop
+                await user.send(embed=embed, view=stop_sharing_view(result.guild_id, result.lang))
+            else:
+                await user.send(embed=embed)
         except discord.HTTPException:
             log.info("could not DM user %s about their Spotify link", result.user_id)
 
@@ -77,8 +86,13 @@ class Account(commands.Cog):
             if url:
                 result = await links.complete_from_url(url.strip()[:4000], ctx.user_id, lang=ctx.locale)
                 colour = OK_COLOUR if result.ok else discord.Colour.red()
-                embed = discord.Embed(description=result.message(ctx.locale), colour=colour)
-                await send(interaction, embed=embed, ephemeral=True)
+                message = t(result.key, ctx.locale, **shown_params(result.params))
+                embed = discord.Embed(description=message, colour=colour)
+                if result.became_controller and result.guild_id is not None:
+                    view = stop_sharing_view(result.guild_id, ctx.locale)
+                    await send(interaction, embed=embed, view=view, ephemeral=True)
+                else:
+                    await send(interaction, embed=embed, ephemeral=True)
                 return
             authorize_url = await links.start_link(ctx.user_id, ctx.guild_id, ctx.locale)
             await send(
@@ -111,12 +125,10 @@ class Account(commands.Cog):
                 message = t(
                     "ui.link.status_relink",
                     ctx.locale,
-                    name=discord.utils.escape_markdown(account.display_name),
+                    name=shown(account.display_name),
                 )
             else:
-                message = t(
-                    "ui.link.status", ctx.locale, name=discord.utils.escape_markdown(account.display_name)
-                )
+                message = t("ui.link.status", ctx.locale, name=shown(account.display_name))
             await send(
                 interaction, embed=discord.Embed(description=message, colour=OK_COLOUR), ephemeral=True
             )

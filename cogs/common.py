@@ -18,6 +18,8 @@ from bot.errors import NotAllowed, UserFacingError
 from bot.i18n import CATALOG, normalise_lang, t
 from bot.nlu.plan import Context, Lang
 from bot.permissions import can_control
+from bot.spotify.autocomplete import AutocompleteLimiter
+from bot.spotify.consent import ControllerConsent
 from bot.spotify.outcome import Outcome
 
 if TYPE_CHECKING:
@@ -59,6 +61,8 @@ class BotState:
         settings = services.settings
         self.cooldown = Cooldown(settings.cooldown_commands, settings.cooldown_seconds)
         self.search_cache: TTLCache[list[app_commands.Choice[str]]] = TTLCache(ttl=30.0, max_items=512)
+        self.autocomplete = AutocompleteLimiter()
+        self.consent = ControllerConsent(services.repo)
 
 
 def state_of(bot: discord.Client) -> BotState:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from bot.errors import CooldownActive, NotAllowed, UserFacingError
 from bot.nlu.plan import Lang
+from cogs.render import message_of
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ async def report_interaction_error(
     """Tell the user, ephemerally, in their language. Never raises."""
     user_error = as_user_error(error)
     log.info("interaction error for user %s: %s", interaction.user.id, user_error.key)
-    embed = error_embed(user_error.message(lang))
+    embed = error_embed(message_of(user_error, lang))
     try:
         if not interaction.response.is_done():
             await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -79,7 +80,7 @@ async def report_message_error(message: discord.Message, error: BaseException, l
     """Reply to a mention or DM with the error sentence. Never raises."""
     user_error = as_user_error(error)
     try:
-        await message.reply(embed=error_embed(user_error.message(lang)), mention_author=False)
+        await message.reply(embed=error_embed(message_of(user_error, lang)), mention_author=False)
     except discord.HTTPException:
         log.warning("could not reply with an error in channel %s", message.channel.id, exc_info=True)
 

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.nlu import actions as a
 from bot.nlu.actions import Action
 from bot.nlu.plan import Context
+from bot.shown import shown
 from bot.spotify.outcome import DeviceInfo, Outcome, PlaybackInfo
 from cogs.common import Gate, L, personal, send, send_outcome, services_of
 from cogs.render import now_playing_embed, trim
@@ -114,7 +115,10 @@ class DeviceSelect(discord.ui.Select[discord.ui.View]):
     def __init__(self, devices: list[DeviceInfo], placeholder: str) -> None:
         options = [
             discord.SelectOption(
-                label=trim(d.name, 100), value=d.id[:100], description=d.type[:100], default=d.is_active
+                label=trim(shown(d.name, markdown=False), 100) or "?",
+                value=d.id[:100],
+                description=d.type[:100],
+                default=d.is_active,
             )
             for d in devices[:25]
         ]

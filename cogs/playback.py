@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from typing import Literal
@@ -15,6 +14,8 @@ from discord.ext import commands
 from bot.errors import UserFacingError
 from bot.nlu import actions as a
 from bot.nlu.actions import MAX_QUERY, Action
+from bot.nlu.text import normalise_text
+from bot.shown import shown
 from cogs.common import Gate, L, interaction_context, personal, send, send_outcome, services_of, state_of
 from cogs.render import outcomes_embed, trim
 
@@ -22,7 +23,6 @@ log = logging.getLogger(__name__)
 
 PERSONAL = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
 AUTOCOMPLETE_MIN_CHARS = 2
-AUTOCOMPLETE_TIMEOUT_S = 2.0
 MAX_POSITION_S = 24 * 3600  # what a Seek action accepts; longer than any track
 _POSITION = re.compile(r"^\s*(?:(\d{1,2}):)?(\d{1,2}):(\d{1,2})\s*$|^\s*(\d{1,6})\s*s?\s*$")
 
@@ -48,7 +48,8 @@ def parse_position(text: str) -> int:
 
 
 def clip(text: str, limit: int = MAX_QUERY) -> str:
-    return " ".join(text.split())[:limit]
+    """A slash-command option through the same input guard as messages (no control or bidi characters)."""
+    return normalise_text(text)[:limit].strip()
 
 
 async def run_and_show(interaction: discord.Interaction, action: Action, *, control: bool) -> None:
@@ -203,7 +204,7 @@ class Playback(commands.Cog):
             ctx = await gate.begin()
             response = await services_of(self.bot).assistant.handle_text(text, ctx)
             embed = outcomes_embed(response.outcomes, response.lang)
-            embed.set_author(name=trim(text, 200))
+            embed.set_author(name=trim(shown(normalise_text(text), markdown=False), 200) or "…")
             await send(interaction, embed=embed)
 
 
@@ -220,9 +221,16 @@ async def search_choices(interaction: discord.Interaction, current: str) -> list
         if cached is not None:
             return cached
         session = await state.services.sessions.session_for(ctx)
-        tracks = await asyncio.wait_for(session.search(prefix, "track", 10), AUTOCOMPLETE_TIMEOUT_S)
+        tracks = await state.autocomplete.run(
+            ctx.session_key, ctx.user_id, lambda: session.search(prefix, "track", 10)
+        )
+        if tracks is None:  # refused (rate, bound), replaced by a newer keystroke, or timed out
+            return []
         choices = [
-            app_commands.Choice(name=trim(track.label, 100), value=track.uri[:100]) for track in tracks[:25]
+            app_commands.Choice(
+                name=trim(shown(track.label, markdown=False), 100) or "?", value=track.uri[:100]
+            )
+            for track in tracks[:25]
         ]
         state.search_cache.put(key, choices)
         return choices

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.render import format_duration, progress_bar
+from bot.shown import shown, shown_params
 from bot.spotify.outcome import DeviceInfo, Outcome, PlaybackInfo, TrackInfo
 
 TITLE_LIMIT = 256
@@ -26,9 +28,16 @@ def trim(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 
 
+def message_of(what: Outcome | UserFacingError, lang: str) -> str:
+    """An outcome's or an error's sentence, its user- and Spotify-supplied parameters escaped (bot.shown)."""
+    if isinstance(what, Outcome) and what.error is not None:
+        what = what.error
+    return t(what.key, lang, **shown_params(what.params))
+
+
 def track_lines(tracks: Sequence[TrackInfo], lang: str, limit: int = LIST_LIMIT) -> list[str]:
     lines = [
-        f"{i}. {trim(track.label, 120)}"
+        f"{i}. {shown(trim(track.label, 120))}"
         + (f" ({format_duration(track.duration_ms)})" if track.duration_ms else "")
         for i, track in enumerate(tracks[:limit], start=1)
     ]
@@ -38,7 +47,9 @@ def track_lines(tracks: Sequence[TrackInfo], lang: str, limit: int = LIST_LIMIT)
 
 
 def device_lines(devices: Sequence[DeviceInfo]) -> list[str]:
-    return [f"{'●' if d.is_active else '○'} {trim(d.name, 80)} ({d.type})" for d in devices[:25]]
+    return [
+        f"{'●' if d.is_active else '○'} {shown(trim(d.name, 80))} ({shown(d.type)})" for d in devices[:25]
+    ]
 
 
 def now_playing_embed(playback: PlaybackInfo | None, lang: str) -> discord.Embed:
@@ -48,8 +59,8 @@ def now_playing_embed(playback: PlaybackInfo | None, lang: str) -> discord.Embed
     track = playback.track
     state = "▶" if playback.is_playing else "⏸"
     embed = discord.Embed(
-        title=trim(f"{state} {track.name}", TITLE_LIMIT),
-        description=trim(", ".join(track.artists), DESCRIPTION_LIMIT) or None,
+        title=trim(f"{state} {shown(track.name)}", TITLE_LIMIT),
+        description=trim(shown(", ".join(track.artists)), DESCRIPTION_LIMIT) or None,
         colour=OK_COLOUR,
     )
     if track.uri.startswith("spotify:track:"):
@@ -57,13 +68,15 @@ def now_playing_embed(playback: PlaybackInfo | None, lang: str) -> discord.Embed
     if track.art_url:
         embed.set_thumbnail(url=track.art_url)
     if track.album:
-        embed.add_field(name=t("ui.panel.album", lang), value=trim(track.album, FIELD_LIMIT), inline=False)
+        embed.add_field(
+            name=t("ui.panel.album", lang), value=trim(shown(track.album), FIELD_LIMIT), inline=False
+        )
     embed.add_field(
         name="\u200b", value=f"`{progress_bar(playback.progress_ms, track.duration_ms)}`", inline=False
     )
     footer: list[str] = []
     if playback.device is not None:
-        footer.append(f"{t('ui.panel.device', lang)}: {playback.device.name}")
+        footer.append(f"{t('ui.panel.device', lang)}: {shown(playback.device.name, markdown=False)}")
     volume = (
         playback.volume
         if playback.volume is not None
@@ -82,13 +95,13 @@ def now_playing_embed(playback: PlaybackInfo | None, lang: str) -> discord.Embed
 
 def outcome_lines(outcome: Outcome, lang: str) -> list[str]:
     """The message plus the lists it carries (tracks, devices, queue)."""
-    message = outcome.message(lang)
+    message = message_of(outcome, lang)
     lines = [message]
     if outcome.ok:
         # Some messages already list their items (the session formats them): do not repeat them.
-        if outcome.tracks and outcome.tracks[0].name not in message and len(outcome.tracks) > 1:
+        if outcome.tracks and shown(outcome.tracks[0].name) not in message and len(outcome.tracks) > 1:
             lines.extend(track_lines(outcome.tracks, lang))
-        if outcome.devices and outcome.devices[0].name not in message:
+        if outcome.devices and shown(outcome.devices[0].name) not in message:
             lines.extend(device_lines(outcome.devices))
     return lines
 

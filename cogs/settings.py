@@ -12,8 +12,10 @@ from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.nlu.plan import Context
 from bot.permissions import can_configure
+from bot.shown import shown
 from cogs.account import require_links
 from cogs.common import Gate, L, send, services_of
+from cogs.consent import ConsentButton, consent_of, consent_view
 from cogs.render import OK_COLOUR
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,12 @@ class Settings(commands.Cog):
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ConsentButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ConsentButton)
 
     async def _begin(self, gate: Gate, interaction: discord.Interaction) -> Context:
         ctx = await gate.begin(ephemeral=True, defer=False)
@@ -90,16 +98,45 @@ class Settings(commands.Cog):
     @app_commands.rename(user=L("ui.opt.user"))
     @app_commands.describe(user=L("ui.optdesc.user"))
     async def controller(self, interaction: discord.Interaction, user: discord.User | None = None) -> None:
+        """Clear the controller, take it oneself, or ask the member by DM: nobody's account plays without consent."""
         async with Gate(interaction) as gate:
             ctx = await self._begin(gate, interaction)
             assert ctx.guild_id is not None
-            await services_of(self.bot).repo.update_guild_settings(
-                ctx.guild_id, controller_user_id=user.id if user else None
-            )
+            services = services_of(self.bot)
+            consent = consent_of(self.bot)
             if user is None:
+                await services.repo.update_guild_settings(ctx.guild_id, controller_user_id=None)
                 await self._done(interaction, t("ui.settings.controller_cleared", ctx.locale))
-            else:
+                return
+            if user.bot:
+                raise UserFacingError("consent.not_a_person")
+            current = (await services.repo.get_guild_settings(ctx.guild_id)).controller_user_id
+            if current == user.id:
+                await self._done(interaction, t("consent.already", ctx.locale, user=user.mention))
+                return
+            if user.id == ctx.user_id:
+                await consent.set_own(ctx.guild_id, user.id)
                 await self._done(interaction, t("ui.settings.controller_set", ctx.locale, user=user.mention))
+                return
+            request = await consent.request(ctx.guild_id, user.id, ctx.user_id)
+            account = await services.repo.get_account(user.id)
+            lang = ctx.locale
+            text = t(
+                "consent.request",
+                lang,
+                admin=shown(interaction.user.display_name),
+                guild=shown(interaction.guild.name if interaction.guild else "?"),
+                name=shown(account.display_name if account else "?"),
+            )
+            try:
+                await user.send(
+                    embed=discord.Embed(description=text, colour=OK_COLOUR), view=consent_view(request, lang)
+                )
+            except discord.HTTPException:
+                log.info("could not DM user %s to ask for consent in guild %s", user.id, ctx.guild_id)
+                await self._done(interaction, t("consent.dm_closed", ctx.locale, user=user.mention))
+                return
+            await self._done(interaction, t("consent.asked", ctx.locale, user=user.mention))
 
     @settings.command(name="client-id", description=L("ui.cmd.settings.client-id"))
     @app_commands.rename(client_id=L("ui.opt.client-id"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TextIO
@@ -65,9 +66,14 @@ async def _parse_online(parser: IntentParser, items: Iterable[str], ctx: Context
 
 
 async def run_parse(
-    settings: Settings, texts: list[str] | None, offline: bool, out: TextIO, inp: TextIO
+    settings: Settings,
+    texts: list[str] | None,
+    offline: bool,
+    out: TextIO,
+    inp: TextIO,
+    err: TextIO | None = None,
 ) -> int:
-    """Exit status 0 after printing one JSON line per utterance."""
+    """Exit status 0 after printing one JSON line per utterance (and, with an LLM, the plan-cache hits on `err`)."""
     ctx = Context(user_id=0, locale=settings.default_language)
     parser = IntentParser(None) if offline else build_intent_parser(settings)
     try:
@@ -78,6 +84,12 @@ async def run_parse(
             count = await _parse_offline(parser, items, ctx, out)
         out.flush()
         log.info("parsed %d utterances (%s)", count, "LLM chain" if parser.uses_llm else "local rules")
+        if parser.uses_llm:
+            stats = parser.plan_cache.stats()
+            print(
+                f"plan cache: {stats['hits']} hits, {stats['misses']} misses (LLM lookups; hits cost no request)",
+                file=err if err is not None else sys.stderr,
+            )
         return 0
     finally:
         await parser.aclose()

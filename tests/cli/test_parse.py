@@ -56,3 +56,17 @@ async def test_unanswered_lines_print_empty_actions(llm_server: FakeLLMServer) -
     )
     [line] = _lines(out)
     assert line["actions"] == [] and line["source"] in ("none", "rules")
+
+
+async def test_a_repeated_line_comes_from_the_plan_cache_and_the_hits_are_reported(
+    llm_server: FakeLLMServer,  # noqa: F811
+) -> None:
+    fillers = [f"zorbly filler {n} wibble" for n in range(9)]  # more than the concurrency window
+    texts = ["blorp the florp", *fillers, "Blorp  the florp!"]
+    out, err = io.StringIO(), io.StringIO()
+    await run_parse(settings_for(llm_server), texts, False, out, io.StringIO(), err)
+    lines = _lines(out)
+    assert lines[-1]["source"] == "cache:groq:openai/gpt-oss-20b"
+    assert lines[-1]["actions"] == lines[0]["actions"]
+    assert len(llm_server.requests) == len(texts) - 1
+    assert err.getvalue().startswith("plan cache: 1 hits, 10 misses")

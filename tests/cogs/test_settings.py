@@ -49,10 +49,11 @@ async def test_language_setting_switches_replies_to_spanish(
 async def test_controller_and_client_id(bot: SpotifyBot, services: Any, interaction: Any) -> None:
     from tests.cogs.conftest import FakeUser
 
-    await settings_cog(bot).controller.callback(
-        settings_cog(bot), interaction(manage_guild=True), FakeUser(77)
-    )
-    assert (await services.repo.get_guild_settings(GUILD_ID)).controller_user_id == 77
+    asked = interaction(manage_guild=True)
+    await settings_cog(bot).controller.callback(settings_cog(bot), asked, FakeUser(77))
+    # nobody's account plays without their consent (issue 12): 77 has not even linked one
+    assert (await services.repo.get_guild_settings(GUILD_ID)).controller_user_id is None
+    assert "no working Spotify link" in asked.last.text
     inter = interaction(manage_guild=True)
     await settings_cog(bot).client_id.callback(settings_cog(bot), inter, "f" * 32)
     assert services.settings.spotify_redirect_uri in inter.last.text
