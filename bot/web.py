@@ -74,6 +74,7 @@ class OAuthWebServer:
         self._app = web.Application()
         self._app.router.add_get("/callback", self._callback)
         self._app.router.add_get("/healthz", self._healthz)
+        self._app.router.add_get("/link/{state}", self._link)
 
     async def start(self) -> str:
         """Bind and serve; returns the base URL (the real port when 0 was asked for)."""
@@ -101,6 +102,21 @@ class OAuthWebServer:
 
     async def _healthz(self, request: web.Request) -> web.Response:
         return web.Response(text="ok")
+
+    async def _link(self, request: web.Request) -> web.StreamResponse:
+        """The short link a Discord button carries: on to Spotify's authorize page while the link is pending."""
+        lang = normalise_lang(request.headers.get("Accept-Language"))
+        try:
+            url = await self._links.authorize_url(request.match_info["state"])
+        except Exception:
+            log.exception("looking up a pending link failed")
+            url = None
+        if url is None:
+            result = LinkResult(False, "account.state_expired", {}, lang)
+            return web.Response(
+                text=render_page(result), status=404, content_type="text/html", headers=_HEADERS
+            )
+        raise web.HTTPFound(url, headers=_HEADERS)
 
     async def _callback(self, request: web.Request) -> web.Response:
         query = request.query

@@ -42,6 +42,7 @@ SCOPES: tuple[str, ...] = (
     "user-read-recently-played",
     "user-library-read",
 )
+LINK_BUTTON_URL_LIMIT = 512  # Discord's limit for a link button's url
 STATE_TTL_S = 600.0  # a link started with /spotify link works for 10 minutes
 REFRESH_MARGIN_S = 60.0  # refresh this long before the access token expires
 APP_RECHECK_S = (
@@ -176,7 +177,7 @@ class LinkService:
         client_id = await self._client_id_for(guild_id)
         verifier = secrets.token_urlsafe(64)
         state = OAuthState(
-            state=secrets.token_urlsafe(32),
+            state=secrets.token_urlsafe(16),  # 128 bits; short, so the authorize URL fits a link button
             user_id=user_id,
             guild_id=guild_id,
             code_verifier=verifier,
@@ -186,19 +187,36 @@ class LinkService:
             lang=normalise_lang(lang),
         )
         await self._repo.save_oauth_state(state)
-        query = urlencode(
-            {
-                "client_id": client_id,
-                "response_type": "code",
-                "redirect_uri": state.redirect_uri,
-                "state": state.state,
-                "scope": " ".join(SCOPES),
-                "code_challenge_method": "S256",
-                "code_challenge": pkce_challenge(verifier),
-                "show_dialog": "true",
-            }
-        )
-        return f"{self._accounts_base}/authorize?{query}"
+        # Discord's link buttons take at most 512 characters: without show_dialog when that is too long, and
+        # then (when the browser can reach our web server) our own short /link/<state>, which redirects.
+        url = self._authorize_url(state)
+        if len(url) > LINK_BUTTON_URL_LIMIT:
+            url = self._authorize_url(state, show_dialog=False)
+        if len(url) > LINK_BUTTON_URL_LIMIT and self._settings.public_base_url:
+            url = self._settings.public_base_url.rstrip("/") + "/link/" + state.state
+        return url
+
+    def _authorize_url(self, state: OAuthState, *, show_dialog: bool = True) -> str:
+        params = {
+            "client_id": state.client_id,
+            "response_type": "code",
+            "redirect_uri": state.redirect_uri,
+            "state": state.state,
+            "scope": " ".join(SCOPES),
+            "code_challenge_method": "S256",
+            "code_challenge": pkce_challenge(state.code_verifier),
+        }
+        if show_dialog:
+            params["show_dialog"] = "true"
+        return f"{self._accounts_base}/authorize?{urlencode(params)}"
+
+    async def authorize_url(self, state: str) -> str | None:
+        """The Spotify authorize URL of a pending link (for the short /link/<state> URL), None when unknown."""
+        stored = await self._repo.pop_oauth_state(state)
+        if stored is None or self._clock() - stored.created_at > STATE_TTL_S:
+            return None
+        await self._repo.save_oauth_state(stored)  # still pending: the callback consumes it
+        return self._authorize_url(stored)
 
     async def _client_id_for(self, guild_id: int | None) -> str:
         if guild_id is not None:
