@@ -34,7 +34,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--commands", type=int, help="commands in the end-to-end runs")
     p.add_argument("--guilds", type=int, help="guilds in the concurrency run")
     p.add_argument("--per-guild", type=int, help="commands per guild in the concurrency run")
-    p.add_argument("--spotify-threads", type=int, help="override Settings.spotify_threads")
     p.add_argument("--no-dev-set", action="store_true", help="do not add ../shared utterances to figure 1")
     return p.parse_args(argv)
 
@@ -53,7 +52,6 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         ("e2e_commands", args.commands),
         ("guilds", args.guilds),
         ("commands_per_guild", args.per_guild),
-        ("spotify_threads", args.spotify_threads),
     ):
         if value is not None:
             overrides[name] = value

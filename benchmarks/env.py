@@ -84,9 +84,17 @@ class BenchBot:
     repo: Any  # bot.storage.cached.CachedRepository over bot.storage.sqlite.SqliteRepository
     chain: Any  # bot.llm.chain.LLMChain | None
     recommender: Any  # bot.llm.recommender.LLMRecommender
+    http: Any  # bot.http_pool.HttpPool: the one aiohttp session, as bot.app wires it
 
     async def aclose(self) -> None:
-        for closer in (self.sessions.aclose, self.parser.aclose, self._close_chain, self.repo.close):
+        closers = (
+            self.sessions.aclose,
+            self.parser.aclose,
+            self._close_chain,
+            self.repo.close,
+            self.http.aclose,
+        )
+        for closer in closers:
             try:
                 await closer()
             except Exception:
@@ -99,6 +107,7 @@ class BenchBot:
 
 async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rules: bool = True) -> BenchBot:
     """Storage, one LLM chain shared by parser and recommender, sessions on per-user tokens, the Assistant."""
+    from bot.http_pool import HttpPool
     from bot.llm.chain import build_chain
     from bot.llm.recommender import LLMRecommender
     from bot.spotify.manager import SessionManager
@@ -108,7 +117,8 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     repo = CachedRepository(await SqliteRepository.open(settings.database_path, load_or_create_key(settings)))
-    chain = build_chain(settings)
+    http = HttpPool()
+    chain = build_chain(settings, http=http)
     parser = make_parser(settings, chain, local_rules=local_rules)
     recommender = LLMRecommender(chain, temperature=settings.temperature_recommend, owns_chain=False)
     sessions = SessionManager(
@@ -117,13 +127,14 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
         settings=settings,
         suggester=recommender,
         api_base=settings.spotify_api_base,
+        http=http,
     )
     assistant = Assistant(parser, sessions)
     if chain is not None:
         for provider in chain.providers:  # the one-off model-list check is start-up work, not a command's
             with contextlib.suppress(Exception):
                 await provider.wait_for_model_check()
-    return BenchBot(settings, assistant, parser, sessions, repo, chain, recommender)
+    return BenchBot(settings, assistant, parser, sessions, repo, chain, recommender, http)
 
 
 async def link_guilds(bot: BenchBot, guilds: int) -> None:

@@ -15,13 +15,16 @@ the day's quota carries, and how many days.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 
+from benchmarks.fakes import REPO_ROOT
 from benchmarks.utterances import Utterance, typical_mix
 
 FREE_TIER = {"rpm": 30, "tpm": 8_000, "rpd": 1_000, "tpd": 200_000}  # per Groq model (gpt-oss-20b/120b)
@@ -150,8 +153,33 @@ def _round(value: float | None) -> float | None:
     return round(value, 1) if value is not None else None
 
 
+CHAT_SETS = (
+    "discord_heldout_en.jsonl",
+    "discord_heldout_es.jsonl",
+)  # tests/nlu/chat: Discord-style, held out
+
+
+def chat_messages(root: Path) -> list[Utterance]:
+    """The held-out Discord-style chat messages kept in the repository ([] when absent)."""
+    out: list[Utterance] = []
+    for name in CHAT_SETS:
+        path = root / "tests" / "nlu" / "chat" / name
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else None
+            if isinstance(row, dict) and isinstance(row.get("text"), str):
+                out.append(Utterance(row["text"], "es" if row.get("lang") == "es" else "en", "chat"))
+    return out
+
+
 async def run(count: int) -> dict[str, Any]:
-    return await measure_llm_budget(typical_mix(count, seed=31))
+    """The typical mix, plus the same figures for the held-out Discord-style chat messages (when present)."""
+    figure = await measure_llm_budget(typical_mix(count, seed=31))
+    chat = await asyncio.to_thread(chat_messages, REPO_ROOT)
+    if chat:
+        figure["discord_chat_heldout"] = await measure_llm_budget(chat)
+    return figure
 
 
 def render_rows(figure: dict[str, Any]) -> list[tuple[str, str]]:
@@ -178,6 +206,16 @@ def render_rows(figure: dict[str, Any]) -> list[tuple[str, str]]:
             f"{one.get('commands_per_day')} commands/day ({one.get('day_limit')})",
         ),
     ]
+    chat = figure.get("discord_chat_heldout")
+    if chat:
+        cp, cone = chat.get("per_100_commands", {}), chat.get("one_model", {})
+        rows.append(
+            (
+                f"held-out Discord chat ({chat.get('commands')} messages)",
+                f"{cp.get('llm_requests')} requests and {cp.get('tokens')} tokens per 100; one model carries "
+                f"{cone.get('commands_per_day')} messages/day",
+            )
+        )
     for server in figure.get("servers", []):
         rows.append(
             (
@@ -191,7 +229,6 @@ def render_rows(figure: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 if __name__ == "__main__":
-    import asyncio
     import sys
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000

@@ -20,7 +20,7 @@ from benchmarks.end_to_end import Sample, naive_comparison, path_figures, run_se
 from benchmarks.env import BenchBot, bench_settings, build_bot, controller_ids, link_guilds, start_playback
 from benchmarks.fakes import REPO_ROOT, FakesProcess, Latencies
 from benchmarks.fallback import run_fallback
-from benchmarks.llm_budget import measure_llm_budget
+from benchmarks.llm_budget import run as run_llm_budget
 from benchmarks.local_parser import measure_local_parser
 from benchmarks.report import evaluate_targets
 from benchmarks.stats import Summary
@@ -46,7 +46,6 @@ class BenchConfig:
     llm_budget_commands: int = (
         1000  # typical commands read for the LLM-budget figure (benchmarks/llm_budget.py)
     )
-    spotify_threads: int | None = None  # None = the bot's default
     # sustained load on PostgreSQL, 1 vs 2 worker processes (empty: not measured)
     sustained_rates: tuple[float, ...] = (50, 100, 150, 200, 300, 400)
     sustained_step_s: float = 8.0
@@ -98,13 +97,11 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
         local += shared_dev_set(REPO_ROOT)
     figures["local_parser"] = measure_local_parser(local)
     progress(f"LLM budget ({config.llm_budget_commands} typical commands)")
-    figures["llm_budget"] = await measure_llm_budget(typical_mix(config.llm_budget_commands, seed=31))
+    figures["llm_budget"] = await run_llm_budget(config.llm_budget_commands)
 
     commands = typical_mix(config.warmup_commands + config.e2e_commands, seed=11)
     warmup, measured = commands[: config.warmup_commands], commands[config.warmup_commands :]
     overrides: dict[str, Any] = {}
-    if config.spotify_threads is not None:
-        overrides["spotify_threads"] = config.spotify_threads
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)

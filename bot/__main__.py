@@ -37,6 +37,7 @@ def build_arg_parser() -> argparse.ArgumentParser:
     parse.add_argument("--offline", action="store_true", help="local parser only, no network")
     parse.add_argument("texts", nargs="*", help="utterances (default: one per line from stdin)")
     sub.add_parser("commands", help="print the slash-command tree as JSON")
+    sub.add_parser("invite", help="print the links that add the bot to a server or install it for a user")
     return parser
 
 
@@ -84,7 +85,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command is None:
         command = "run" if settings.discord_token is not None else "chat"
         args = build_arg_parser().parse_args([command])
-    configure_logging(settings, quiet=command in {"chat", "parse", "commands"})
+    configure_logging(settings, quiet=command in {"chat", "parse", "commands", "invite"})
 
     if command == "parse":
         from bot.cli.parse import run_parse
@@ -96,6 +97,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         print_command_tree(sys.stdout)
         return 0
+    if command == "invite":
+        from bot.cli.invite import invite_text
+
+        code, text = invite_text(settings)
+        print(text, file=sys.stdout if code == 0 else sys.stderr)
+        return code
     if command == "chat":
         from bot.cli.chat import run_chat
 

@@ -11,6 +11,8 @@ from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.demo.spotify_server import FakeSpotify
+    from bot.http_pool import HttpPool
+    from bot.llm.chain import LLMChain
     from bot.llm.protocols import TrackSuggester
     from bot.nlu.parser import IntentParser
     from bot.spotify.manager import SessionManager
@@ -32,15 +34,19 @@ class Services:
     parser: IntentParser
     recommender: TrackSuggester | None
     demo: FakeSpotify | None = None
+    chain: LLMChain | None = None  # shared by the parser and the recommender; closed here
+    http: HttpPool | None = None  # the process's one aiohttp session (Spotify and both LLM SDKs)
 
     async def aclose(self) -> None:
         """Close in reverse order of creation; one failure does not stop the rest."""
         closers = [
             ("sessions", self.sessions.aclose),
             ("parser", self.parser.aclose),
+            ("llm", self.chain.aclose if self.chain is not None else None),
             ("links", self.links.aclose if self.links is not None else None),
             ("repo", self.repo.close),
             ("demo", self.demo.stop if self.demo is not None else None),
+            ("http", self.http.aclose if self.http is not None else None),
         ]
         for name, closer in closers:
             if closer is None:
@@ -63,6 +69,8 @@ async def build_services(
 
     With `demo` (a running FakeSpotify) and `demo_token`, every session acts on the demo player's user.
     """
+    from bot.http_pool import HttpPool
+    from bot.llm.chain import build_chain
     from bot.nlu.parser import build_intent_parser
     from bot.recommend.personal import PersonalRecommender
     from bot.recommend.taste import TasteService
@@ -75,7 +83,9 @@ async def build_services(
         api_base = api_base or demo.api_base
         accounts_base = accounts_base or demo.accounts_base
     repo = await open_repository(settings)
-    parser = build_intent_parser(settings, usage_store=repo)
+    http = HttpPool()  # one aiohttp session for every outgoing API request of the process
+    chain = build_chain(settings, repo, http=http)  # the repository keeps the day's LLM budgets
+    parser = build_intent_parser(settings, chain=chain)
     recommender = parser.recommender()
     links = LinkService(repo, settings, accounts_base=accounts_base, api_base=api_base)
     tokens: TokenProvider = StaticTokenProvider(demo_token) if demo_token is not None else links
@@ -93,6 +103,7 @@ async def build_services(
         suggester=recommender,
         personal=personal,
         api_base=api_base,
+        http=http,
     )
     taste.bind(sessions.api_for_user)
     assistant = Assistant(parser, sessions)
@@ -105,4 +116,6 @@ async def build_services(
         parser=parser,
         recommender=recommender,
         demo=demo,
+        chain=chain,
+        http=http,
     )

@@ -87,11 +87,19 @@ class SpotifyBot(commands.Bot):
             cls = ShardedSpotifyBot
         return super().__new__(cls)
 
-    def __init__(self, services: Services, *, sync_on_start: bool = True, start_web: bool = True) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        sync_on_start: bool = True,
+        force_sync: bool = False,
+        start_web: bool = True,
+    ) -> None:
         super().__init__(**bot_options(services.settings))
         self.services = services
         self.state = BotState(services)
-        self.sync_on_start = sync_on_start
+        self.sync_on_start = sync_on_start or force_sync
+        self.force_sync = force_sync
         self.start_web = start_web
         self.failed_extensions: list[str] = []
         self._web: Any = None
@@ -103,7 +111,7 @@ class SpotifyBot(commands.Bot):
         self.failed_extensions = await load_extensions(self)
         await self._start_web_server()
         if self.sync_on_start:
-            await self.sync_commands_if_changed()
+            await self.sync_commands_if_changed(force=self.force_sync)
 
     async def command_tree_hash(self) -> str:
         """A digest of exactly what `tree.sync()` would send for the global commands."""
@@ -144,8 +152,11 @@ class SpotifyBot(commands.Bot):
             from bot.web import OAuthWebServer
 
             settings = self.services.settings
-            self._web = OAuthWebServer(links, settings.web_host, settings.web_port)
+            self._web = OAuthWebServer(
+                links, settings.web_host, settings.web_port, short_links=self.state.short_links
+            )
             self.web_base_url = await self._web.start()
+            self.state.web_base_url = self.web_base_url
         except Exception:
             log.exception("the OAuth callback server did not start; /spotify link url:<address> still works")
             self._web = None
@@ -165,6 +176,7 @@ class SpotifyBot(commands.Bot):
         )
 
     async def close(self) -> None:
+        self.state.expiry.cancel_all()
         try:
             await super().close()
         finally:

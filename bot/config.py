@@ -22,6 +22,7 @@ class Settings(BaseSettings):
 
     # Discord
     discord_token: SecretStr | None = None
+    discord_application_id: int | None = None  # only for `python -m bot invite` without a token
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     shard_count: int | None = None
     shard_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -29,6 +30,10 @@ class Settings(BaseSettings):
     default_language: Literal["en", "es"] = "en"
     cooldown_commands: int = 5
     cooldown_seconds: float = 10.0
+    # Buttons under recommendations stay usable this long (below Discord's 15-minute interaction token, so
+    # the bot can still disable them); the device menu too.
+    recommend_buttons_ttl_s: float = Field(default=14 * 60.0, gt=0, le=14 * 60.0)
+    device_menu_ttl_s: float = Field(default=300.0, gt=0, le=14 * 60.0)
 
     # LLM: Groq first, then OpenRouter, then local rules
     groq_api_key: SecretStr | None = None
@@ -67,7 +72,6 @@ class Settings(BaseSettings):
     spotify_redirect_uri: str = "http://127.0.0.1:8888/callback"
     spotify_api_base: str = "https://api.spotify.com/v1/"
     spotify_accounts_base: str = "https://accounts.spotify.com"
-    spotify_threads: int = 32
     spotify_timeout_s: float = 10.0
     session_idle_s: float = 900.0
 
@@ -83,6 +87,22 @@ class Settings(BaseSettings):
     database_pool_size: int = 10
 
     log_level: str = "INFO"
+
+    @field_validator("groq_api_key", "openrouter_api_key", mode="before")
+    @classmethod
+    def _blank_key_is_unset(cls, value: object) -> object:
+        """`GROQ_API_KEY=` (empty) means "not configured", not a key that every request would send."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        """`DISCORD_TOKEN=` in .env means no token, not an empty one."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, SecretStr) and not value.get_secret_value().strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator("owner_ids", "shard_ids", "groq_models", "openrouter_models", mode="before")
     @classmethod

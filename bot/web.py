@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 
 from bot.i18n import normalise_lang, t
+from bot.shortlinks import ShortLinks
 from bot.spotify.oauth import LinkResult, LinkService
 
 log = logging.getLogger(__name__)
@@ -64,17 +65,21 @@ def render_page(result: LinkResult) -> str:
 
 
 class OAuthWebServer:
-    """Serves GET /callback (finishes a link) and GET /healthz. No access log: URLs carry OAuth codes."""
+    """Serves GET /callback (finishes a link), GET /link/<id> (a short link: 302 to Spotify's authorize page)
+    and GET /healthz. No access log: URLs carry OAuth codes."""
 
-    def __init__(self, links: LinkService, host: str, port: int) -> None:
+    def __init__(
+        self, links: LinkService, host: str, port: int, short_links: ShortLinks | None = None
+    ) -> None:
         self._links = links
+        self._short_links = short_links
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
         self._app = web.Application()
         self._app.router.add_get("/callback", self._callback)
+        self._app.router.add_get("/link/{link_id}", self._short_link)
         self._app.router.add_get("/healthz", self._healthz)
-        self._app.router.add_get("/link/{state}", self._link)
 
     async def start(self) -> str:
         """Bind and serve; returns the base URL (the real port when 0 was asked for)."""
@@ -103,20 +108,18 @@ class OAuthWebServer:
     async def _healthz(self, request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
-    async def _link(self, request: web.Request) -> web.StreamResponse:
-        """The short link a Discord button carries: on to Spotify's authorize page while the link is pending."""
+    async def _short_link(self, request: web.Request) -> web.Response:
         lang = normalise_lang(request.headers.get("Accept-Language"))
-        try:
-            url = await self._links.authorize_url(request.match_info["state"])
-        except Exception:
-            log.exception("looking up a pending link failed")
-            url = None
-        if url is None:
-            result = LinkResult(False, "account.state_expired", {}, lang)
-            return web.Response(
-                text=render_page(result), status=404, content_type="text/html", headers=_HEADERS
-            )
-        raise web.HTTPFound(url, headers=_HEADERS)
+        target = None
+        if self._short_links is not None:
+            try:
+                target = await self._short_links.resolve(request.match_info["link_id"])
+            except Exception:
+                log.exception("resolving a short link failed")
+        if target is None:
+            page = render_page(LinkResult(False, "account.state_expired", {}, lang))
+            return web.Response(text=page, status=404, content_type="text/html", headers=_HEADERS)
+        return web.Response(status=302, headers={**_HEADERS, "Location": target})
 
     async def _callback(self, request: web.Request) -> web.Response:
         query = request.query

@@ -11,8 +11,10 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.i18n import t
+from bot.shortlinks import LINK_BUTTON_URL_LIMIT, short_url
 from bot.shown import shown, shown_params
-from cogs.common import Gate, L, send, services_of
+from bot.spotify.oauth import STATE_TTL_S
+from cogs.common import ANY_INSTALL, PERSONAL_CONTEXTS, Gate, L, send, services_of, state_of
 from cogs.consent import StopSharingButton, stop_sharing_view
 from cogs.render import OK_COLOUR
 
@@ -21,11 +23,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PERSONAL = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
-
 
 def link_view(url: str, lang: str) -> discord.ui.View:
-    """A single link button to Spotify's authorize page."""
+    """A single link button (to our short link, which redirects to Spotify's authorize page)."""
     view = discord.ui.View(timeout=None)
     view.add_item(discord.ui.Button(label=t("ui.link.button", lang), url=url, emoji="🎧"))
     return view
@@ -33,6 +33,39 @@ def link_view(url: str, lang: str) -> discord.ui.View:
 
 def link_embed(lang: str) -> discord.Embed:
     return discord.Embed(description=t("ui.link.instructions", lang), colour=OK_COLOUR)
+
+
+async def button_url(bot: discord.Client, authorize_url: str) -> str | None:
+    """A URL short enough for a link button: `{PUBLIC_BASE_URL or our web server}/link/<id>`, or the authorize URL
+    itself when no web server is reachable and it fits. None when neither fits (the URL goes in the text)."""
+    state = state_of(bot)
+    base = state.services.settings.public_base_url or state.web_base_url
+    if base:
+        try:
+            link_id = await state.short_links.create(authorize_url, STATE_TTL_S)
+            return short_url(base, link_id)
+        except Exception:
+            log.exception("could not store a short link; trying the long URL")
+    return authorize_url if len(authorize_url) <= LINK_BUTTON_URL_LIMIT else None
+
+
+async def links_button_url(bot: discord.Client, user_id: int, guild_id: int | None, lang: str) -> str | None:
+    """Start a link and return its button URL (None when it cannot be a button)."""
+    authorize_url = await require_links(bot).start_link(user_id, guild_id, lang)
+    return await button_url(bot, authorize_url)
+
+
+async def link_prompt(
+    bot: discord.Client, user_id: int, guild_id: int | None, lang: str
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    """The "link your Spotify account" message: instructions and a button (or a plain link when too long)."""
+    authorize_url = await require_links(bot).start_link(user_id, guild_id, lang)
+    embed = link_embed(lang)
+    url = await button_url(bot, authorize_url)
+    if url is None:
+        embed.description = f"{embed.description}\n\n{authorize_url}"[:4096]
+        return embed, None
+    return embed, link_view(url, lang)
 
 
 def require_links(bot: discord.Client) -> LinkService:
@@ -43,7 +76,12 @@ def require_links(bot: discord.Client) -> LinkService:
 
 
 class Account(commands.Cog):
-    spotify = app_commands.Group(name="spotify", description=L("ui.cmd.spotify"), allowed_contexts=PERSONAL)
+    spotify = app_commands.Group(
+        name="spotify",
+        description=L("ui.cmd.spotify"),
+        allowed_contexts=PERSONAL_CONTEXTS,
+        allowed_installs=ANY_INSTALL,
+    )
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
@@ -94,13 +132,8 @@ class Account(commands.Cog):
                 else:
                     await send(interaction, embed=embed, ephemeral=True)
                 return
-            authorize_url = await links.start_link(ctx.user_id, ctx.guild_id, ctx.locale)
-            await send(
-                interaction,
-                embed=link_embed(ctx.locale),
-                view=link_view(authorize_url, ctx.locale),
-                ephemeral=True,
-            )
+            prompt, button = await link_prompt(self.bot, ctx.user_id, ctx.guild_id, ctx.locale)
+            await send(interaction, embed=prompt, view=button, ephemeral=True)
 
     @spotify.command(name="unlink", description=L("ui.cmd.spotify.unlink"))
     async def unlink(self, interaction: discord.Interaction) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 
@@ -11,10 +12,11 @@ from discord.ext import commands
 from bot.errors import UserFacingError
 from bot.nlu.plan import Context, Lang
 from bot.spotify.errors import NotLinked
-from cogs.account import link_view
-from cogs.common import message_context, services_of, state_of
+from bot.spotify.outcome import Outcome
+from cogs.account import link_view, links_button_url
+from cogs.common import message_context, reply_to, services_of, state_of
 from cogs.errors import report_message_error
-from cogs.recommend import recommend_reply_view
+from cogs.recommend import expire_recommendations, recommend_view_for, with_relink
 from cogs.render import outcomes_embed
 
 log = logging.getLogger(__name__)
@@ -44,8 +46,8 @@ class AssistantCog(commands.Cog, name="Assistant"):
         is_dm = message.guild is None
         if not is_dm and not mentions_user(message, me.id):
             return
-        if not is_dm and (await self.bot.get_context(message)).valid:
-            return  # a prefix command such as `@bot sync`
+        if (await self.bot.get_context(message)).valid:
+            return  # a prefix command such as `@bot sync` (in a server or a DM): the command answers it
         await self.answer(message, strip_mentions(message.content, me.id))
 
     async def answer(self, message: discord.Message, text: str) -> None:
@@ -54,32 +56,41 @@ class AssistantCog(commands.Cog, name="Assistant"):
             ctx = await message_context(self.bot, message)
             lang = ctx.locale
             state_of(self.bot).cooldown.hit(message.author.id)
-            async with message.channel.typing():
-                response = await services_of(self.bot).assistant.handle_text(text, ctx)
+            with contextlib.suppress(discord.HTTPException):  # the typing indicator is a nicety
+                await message.channel.typing()
+            response = await services_of(self.bot).assistant.handle_text(text, ctx)
             lang = response.lang
             embed = outcomes_embed(response.outcomes, lang)
-            view = await self._view_for(response.outcomes, text, ctx, lang)
-            if view is not None:
-                await message.reply(embed=embed, view=view, mention_author=False)
-            else:
-                await message.reply(embed=embed, mention_author=False)
+            await self._send(message, embed, response.outcomes, text, ctx, lang)
         except Exception as exc:
             if not isinstance(exc, UserFacingError):
                 log.exception("answering message %s failed", message.id)
             await report_message_error(message, exc, lang)
 
-    async def _view_for(self, outcomes: list, text: str, ctx: Context, lang: Lang) -> discord.ui.View | None:
+    async def _send(
+        self,
+        message: discord.Message,
+        embed: discord.Embed,
+        outcomes: list[Outcome],
+        text: str,
+        ctx: Context,
+        lang: Lang,
+    ) -> None:
         """A link button when the user's account is not linked; play/queue/save under recommendations."""
         if any(not o.ok and o.key in NOT_LINKED_KEYS for o in outcomes):
-            links = services_of(self.bot).links
-            if links is None:
-                return None
-            try:
-                url = await links.start_link(ctx.user_id, ctx.guild_id, lang)
-            except UserFacingError:
-                return None
-            return link_view(url, lang)
-        return await recommend_reply_view(self.bot, outcomes, text, ctx, lang)
+            url = None
+            if services_of(self.bot).links is not None:
+                try:
+                    url = await links_button_url(self.bot, ctx.user_id, ctx.guild_id, lang)
+                except UserFacingError:
+                    url = None
+            await reply_to(message, embed=embed, view=link_view(url, lang) if url else None)
+            return
+        made = recommend_view_for(self.bot, outcomes, text, lang)
+        view = await with_relink(self.bot, made[0] if made else None, outcomes, ctx, lang)
+        sent = await reply_to(message, embed=embed, view=view)
+        if made is not None and sent is not None:
+            expire_recommendations(self.bot, made[1], lang, lambda view: sent.edit(view=view))
 
 
 async def setup(bot: commands.Bot) -> None:

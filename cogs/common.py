@@ -18,9 +18,11 @@ from bot.errors import NotAllowed, UserFacingError
 from bot.i18n import CATALOG, normalise_lang, t
 from bot.nlu.plan import Context, Lang
 from bot.permissions import can_control
+from bot.shortlinks import ShortLinks
 from bot.spotify.autocomplete import AutocompleteLimiter
 from bot.spotify.consent import ControllerConsent
 from bot.spotify.outcome import Outcome
+from cogs.expiring import Expiry
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -61,6 +63,12 @@ class BotState:
         settings = services.settings
         self.cooldown = Cooldown(settings.cooldown_commands, settings.cooldown_seconds)
         self.search_cache: TTLCache[list[app_commands.Choice[str]]] = TTLCache(ttl=30.0, max_items=512)
+        self.short_links = ShortLinks(services.repo)
+        self.expiry = Expiry()
+        self.recommendations: TTLCache[tuple[list[str], str]] = TTLCache(
+            ttl=settings.recommend_buttons_ttl_s, max_items=2048
+        )
+        self.web_base_url: str | None = None  # the bot's own OAuth web server, once started
         self.autocomplete = AutocompleteLimiter()
         self.consent = ControllerConsent(services.repo)
 
@@ -105,12 +113,23 @@ def interaction_lang(interaction: discord.Interaction) -> Lang:
     return "es" if normalise_lang(getattr(locale, "value", None)) == "es" else "en"
 
 
+def payload_role_ids(user: discord.abc.User) -> list[int]:
+    """The member's role ids as Discord sent them with the event. `Member.roles` resolves them through the
+    guild cache, which is empty for a guild the bot has not cached (only `applications.commands`, unavailable,
+    start-up), and would refuse a real DJ."""
+    ids = getattr(user, "_roles", None)  # discord.py keeps the payload's ids here (SnowflakeList)
+    if ids is not None:
+        return [int(role_id) for role_id in ids]
+    return [role.id for role in getattr(user, "roles", [])]
+
+
 async def interaction_context(bot: discord.Client, interaction: discord.Interaction) -> Context:
     """Context for a slash command or a button: guild settings decide the language and DJ control."""
     state = state_of(bot)
     user_lang = interaction_lang(interaction)
-    guild = interaction.guild
-    if guild is None:
+    guild_id = interaction.guild_id
+    if guild_id is None or not interaction.is_guild_integration():
+        # A DM, a group DM, or a server where only the user installed the app: their own account.
         return Context(
             user_id=interaction.user.id,
             channel_id=interaction.channel_id,
@@ -118,8 +137,8 @@ async def interaction_context(bot: discord.Client, interaction: discord.Interact
             is_dm=True,
             can_control=True,
         )
-    settings = await state.services.repo.get_guild_settings(guild.id)
-    role_ids = [role.id for role in getattr(interaction.user, "roles", [])]
+    settings = await state.services.repo.get_guild_settings(guild_id)
+    role_ids = payload_role_ids(interaction.user)
     permissions = interaction.permissions
     control = can_control(
         settings.dj_role_id, role_ids, permissions.manage_guild or permissions.administrator
@@ -127,7 +146,7 @@ async def interaction_context(bot: discord.Client, interaction: discord.Interact
     lang: Lang = "es" if settings.language == "es" else "en" if settings.language == "en" else user_lang
     return Context(
         user_id=interaction.user.id,
-        guild_id=guild.id,
+        guild_id=guild_id,
         channel_id=interaction.channel_id,
         locale=lang,
         is_dm=False,
@@ -143,7 +162,7 @@ async def message_context(bot: discord.Client, message: discord.Message) -> Cont
         return Context(user_id=message.author.id, channel_id=message.channel.id, locale=default, is_dm=True)
     settings = await state.services.repo.get_guild_settings(message.guild.id)
     author = message.author
-    role_ids = [role.id for role in getattr(author, "roles", [])]
+    role_ids = payload_role_ids(author)
     manage = False
     if isinstance(author, discord.Member):
         perms = author.guild_permissions
@@ -169,17 +188,62 @@ async def send(
     ephemeral: bool = False,
 ) -> None:
     """Answer an interaction whether or not it was deferred."""
+    from cogs.render import fit_embed
+
     kwargs: dict[str, Any] = {"ephemeral": ephemeral}
     if content is not None:
         kwargs["content"] = content[:2000]
     if embed is not None:
-        kwargs["embed"] = embed
+        kwargs["embed"] = fit_embed(embed)
     if view is not None:
         kwargs["view"] = view
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
     else:
         await interaction.response.send_message(**kwargs)
+
+
+async def reply_to(
+    message: discord.Message, *, embed: discord.Embed, view: discord.ui.View | None = None
+) -> discord.Message | None:
+    """Answer a mention or DM: a reply; else (no Read Message History, message deleted) a plain message in the
+    channel; else (no Embed Links) the text alone; else log it. Returns what was sent. Never raises."""
+    from cogs.render import fit_embed
+
+    kwargs: dict[str, Any] = {"embed": fit_embed(embed)}
+    if view is not None:
+        kwargs["view"] = view
+    channel = message.channel
+    try:
+        return await message.reply(mention_author=False, **kwargs)
+    except discord.HTTPException as exc:
+        log.info(
+            "reply in channel %s failed (%s, code %s); sending a plain message",
+            channel.id,
+            exc.status,
+            exc.code,
+        )
+    try:
+        return await channel.send(**kwargs)
+    except discord.HTTPException as exc:
+        log.info(
+            "message in channel %s failed (%s, code %s); sending text only", channel.id, exc.status, exc.code
+        )
+    text_only = "\n".join(part for part in (embed.title, embed.description) if part)[:2000]
+    try:
+        return (
+            await channel.send(content=text_only or "…", view=view) if view else await channel.send(text_only)
+        )
+    except discord.HTTPException as exc:
+        log.warning(
+            "could not answer message %s from user %s in channel %s: %s (code %s)",
+            message.id,
+            message.author.id,
+            channel.id,
+            exc.status,
+            exc.code,
+        )
+    return None
 
 
 class Gate:
@@ -248,5 +312,13 @@ async def send_outcome(
     await send(interaction, embed=outcomes_embed([outcome], lang), view=view, ephemeral=ephemeral)
 
 
-# Commands offered in servers and in DMs (the personal ones); guild-only commands use app_commands.guild_only.
-personal = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+# Where the personal commands are offered: servers, the bot's DM and (user install) group DMs; installable by
+# a server and by a user. /settings narrows both to servers.
+PERSONAL_CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+ANY_INSTALL = app_commands.AppInstallationType(guild=True, user=True)
+
+
+def personal(command: Any) -> Any:
+    """Offer a command in every context and to both kinds of install."""
+    command = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
+    return app_commands.allowed_installs(guilds=True, users=True)(command)

@@ -42,7 +42,9 @@ def as_user_error(error: BaseException) -> UserFacingError:
         return CooldownActive(seconds=error.retry_after)
     if isinstance(error, (app_commands.MissingPermissions, app_commands.MissingRole)):
         return NotAllowed()
-    if isinstance(error, (commands.MissingPermissions, commands.NotOwner, commands.CheckFailure)):
+    if isinstance(error, commands.NotOwner):
+        return UserFacingError("ui.sync.owner_only")  # `sync` is the only owner command
+    if isinstance(error, (commands.MissingPermissions, commands.CheckFailure)):
         return NotAllowed()
     if isinstance(error, app_commands.CheckFailure):
         return NotAllowed()
@@ -78,11 +80,10 @@ async def report_interaction_error(
 
 async def report_message_error(message: discord.Message, error: BaseException, lang: Lang) -> None:
     """Reply to a mention or DM with the error sentence. Never raises."""
+    from cogs.common import reply_to
+
     user_error = as_user_error(error)
-    try:
-        await message.reply(embed=error_embed(message_of(user_error, lang)), mention_author=False)
-    except discord.HTTPException:
-        log.warning("could not reply with an error in channel %s", message.channel.id, exc_info=True)
+    await reply_to(message, embed=error_embed(message_of(user_error, lang)))
 
 
 class Errors(commands.Cog):
@@ -111,7 +112,9 @@ class Errors(commands.Cog):
     ) -> None:
         if isinstance(error, commands.CommandNotFound):
             return  # a mention that is not a prefix command: the assistant cog answers it
-        await report_message_error(ctx.message, error, "en")
+        from cogs.common import services_of
+
+        await report_message_error(ctx.message, error, services_of(self.bot).settings.default_language)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import t
 from bot.nlu import actions as a
 from bot.nlu.actions import Action
 from bot.nlu.plan import Context
 from bot.shown import shown
 from bot.spotify.outcome import DeviceInfo, Outcome, PlaybackInfo
-from cogs.common import Gate, L, personal, send, send_outcome, services_of
-from cogs.render import now_playing_embed, trim
+from cogs.common import Gate, L, personal, send, send_outcome, services_of, state_of
+from cogs.expiring import StaleComponent, answer_expired
+from cogs.render import now_playing_embed, outcomes_embed, trim
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,6 @@ PANEL_BUTTONS: dict[str, tuple[str, int]] = {
 }
 VOLUME_STEP = 10
 REPEAT_CYCLE = {"off": "context", "context": "track", "track": "off"}
-DEVICES_VIEW_TIMEOUT_S = 300.0
 
 
 def panel_action(op: str, playback: PlaybackInfo | None) -> Action:
@@ -111,36 +113,79 @@ async def press_panel_button(interaction: discord.Interaction, op: str) -> None:
         )
 
 
-class DeviceSelect(discord.ui.Select[discord.ui.View]):
-    def __init__(self, devices: list[DeviceInfo], placeholder: str) -> None:
+def selectable(devices: list[DeviceInfo]) -> list[DeviceInfo]:
+    """Devices the menu can offer: Spotify may list some without an id (they cannot be chosen), and ids
+    must be unique in a select menu."""
+    seen: set[str] = set()
+    out: list[DeviceInfo] = []
+    for device in devices:
+        if device.id and len(device.id) <= 100 and device.id not in seen:
+            seen.add(device.id)
+            out.append(device)
+    return out[:25]
+
+
+class DeviceSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"spb:dev:(?P<issued>\d{1,12})"):
+    """The device menu. Its custom id carries when it was issued, so it expires after DEVICE_MENU_TTL_S even
+    across a restart; the chosen value is the device id."""
+
+    def __init__(self, select: discord.ui.Select[Any], issued: int) -> None:
+        super().__init__(select)
+        self.issued = issued
+
+    @classmethod
+    def build(
+        cls, devices: list[DeviceInfo], placeholder: str, issued: int, *, disabled: bool = False
+    ) -> DeviceSelect:
         options = [
             discord.SelectOption(
                 label=trim(shown(d.name, markdown=False), 100) or "?",
-                value=d.id[:100],
+                value=d.id,
                 description=d.type[:100],
                 default=d.is_active,
             )
-            for d in devices[:25]
+            for d in devices
         ]
-        super().__init__(placeholder=placeholder, options=options, min_values=1, max_values=1)
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=f"spb:dev:{issued}",
+            placeholder=placeholder,
+            options=options,
+            min_values=1,
+            max_values=1,
+            disabled=disabled,
+        )
+        return cls(select, issued)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> DeviceSelect:
+        if not isinstance(item, discord.ui.Select):
+            raise ValueError("the device menu is a select")
+        return cls(item, int(match["issued"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        ttl = services_of(interaction.client).settings.device_menu_ttl_s
+        if time.time() - self.issued > ttl:
+            await answer_expired(interaction, "ui.expired.devices")
+            return
         async with Gate(interaction) as gate:
             ctx = await gate.begin(control=True)
-            device = self.values[0]
+            device = self.item.values[0]
             outcome = await services_of(interaction.client).assistant.run_action(
                 a.Transfer(device=device), ctx
             )
             await send_outcome(interaction, outcome, ctx.locale)
 
 
-def devices_view(devices: list[DeviceInfo], lang: str) -> discord.ui.View | None:
-    if not devices:
+def devices_view(
+    devices: list[DeviceInfo], lang: str, issued: int, *, disabled: bool = False
+) -> discord.ui.View | None:
+    choosable = selectable(devices)
+    if not choosable:
         return None
-    from bot.i18n import t
-
-    view = discord.ui.View(timeout=DEVICES_VIEW_TIMEOUT_S)
-    view.add_item(DeviceSelect(devices, t("ui.devices.placeholder", lang)))
+    view = discord.ui.View(timeout=None)
+    view.add_item(DeviceSelect.build(choosable, t("ui.devices.placeholder", lang), issued, disabled=disabled))
     return view
 
 
@@ -149,10 +194,10 @@ class Panel(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(PanelButton)
+        self.bot.add_dynamic_items(PanelButton, DeviceSelect, StaleComponent)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(PanelButton)
+        self.bot.remove_dynamic_items(PanelButton, DeviceSelect, StaleComponent)
 
     @app_commands.command(name="nowplaying", description=L("ui.cmd.nowplaying"))
     @personal
@@ -171,8 +216,24 @@ class Panel(commands.Cog):
         async with Gate(interaction) as gate:
             ctx = await gate.begin()
             outcome = await services_of(self.bot).assistant.run_action(a.Devices(), ctx)
-            view = devices_view(outcome.devices, ctx.locale) if ctx.can_control else None
-            await send_outcome(interaction, outcome, ctx.locale, view=view)
+            if not outcome.ok:
+                await send_outcome(interaction, outcome, ctx.locale)
+                return
+            issued = int(time.time())
+            view = devices_view(outcome.devices, ctx.locale, issued) if ctx.can_control else None
+            embed = outcomes_embed([outcome], ctx.locale)
+            if view is not None and len(selectable(outcome.devices)) < len(outcome.devices):
+                note = t("ui.devices.unselectable", ctx.locale)
+                embed.description = trim(f"{embed.description or ''}\n\n{note}", 4096)
+            await send(interaction, embed=embed, view=view)
+            if view is not None:
+                disabled = devices_view(outcome.devices, ctx.locale, issued, disabled=True)
+                state = state_of(self.bot)
+                state.expiry.schedule(
+                    state.services.settings.device_menu_ttl_s,
+                    lambda: interaction.edit_original_response(view=disabled),
+                    "device menu",
+                )
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -16,12 +16,22 @@ from bot.nlu import actions as a
 from bot.nlu.actions import MAX_QUERY, Action
 from bot.nlu.text import normalise_text
 from bot.shown import shown
-from cogs.common import Gate, L, interaction_context, personal, send, send_outcome, services_of, state_of
+from cogs.common import (
+    ANY_INSTALL,
+    PERSONAL_CONTEXTS,
+    Gate,
+    L,
+    interaction_context,
+    personal,
+    send,
+    send_outcome,
+    services_of,
+    state_of,
+)
 from cogs.render import outcomes_embed, trim
 
 log = logging.getLogger(__name__)
 
-PERSONAL = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
 AUTOCOMPLETE_MIN_CHARS = 2
 MAX_POSITION_S = 24 * 3600  # what a Seek action accepts; longer than any track
 _POSITION = re.compile(r"^\s*(?:(\d{1,2}):)?(\d{1,2}):(\d{1,2})\s*$|^\s*(\d{1,6})\s*s?\s*$")
@@ -63,9 +73,17 @@ async def run_and_show(interaction: discord.Interaction, action: Action, *, cont
 class Playback(commands.Cog):
     """Playback control. DJ-role checks happen in `Gate.begin(control=True)` and again in the Assistant."""
 
-    queue = app_commands.Group(name="queue", description=L("ui.cmd.queue"), allowed_contexts=PERSONAL)
+    queue = app_commands.Group(
+        name="queue",
+        description=L("ui.cmd.queue"),
+        allowed_contexts=PERSONAL_CONTEXTS,
+        allowed_installs=ANY_INSTALL,
+    )
     playlist = app_commands.Group(
-        name="playlist", description=L("ui.cmd.playlist"), allowed_contexts=PERSONAL
+        name="playlist",
+        description=L("ui.cmd.playlist"),
+        allowed_contexts=PERSONAL_CONTEXTS,
+        allowed_installs=ANY_INSTALL,
     )
 
     def __init__(self, bot: commands.Bot) -> None:

@@ -134,6 +134,27 @@ def outcomes_embed(outcomes: Sequence[Outcome], lang: str) -> discord.Embed:
     return embed
 
 
+EMBED_TOTAL_LIMIT = 6000
+
+
 def embed_length_ok(embed: discord.Embed) -> bool:
     """Discord rejects embeds whose text adds up to more than 6000 characters."""
-    return len(embed) <= 6000
+    return len(embed) <= EMBED_TOTAL_LIMIT
+
+
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Shorten an embed until its text fits Discord's 6000-character total: the description first, then the
+    last fields, then the footer."""
+    if embed_length_ok(embed):
+        return embed
+    if embed.description:
+        keep = len(embed.description) - (len(embed) - EMBED_TOTAL_LIMIT)
+        embed.description = trim(embed.description, keep) if keep > 1 else None
+    while not embed_length_ok(embed) and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    if not embed_length_ok(embed) and embed.footer.text:
+        keep = len(embed.footer.text) - (len(embed) - EMBED_TOTAL_LIMIT)
+        embed.set_footer(text=trim(embed.footer.text, keep) if keep > 1 else None)
+    if not embed_length_ok(embed) and embed.author.name:
+        embed.remove_author()
+    return embed

@@ -14,7 +14,7 @@ from bot.nlu.plan import Context
 from bot.permissions import can_configure
 from bot.shown import shown
 from cogs.account import require_links
-from cogs.common import Gate, L, send, services_of
+from cogs.common import Gate, L, reply_to, send, services_of
 from cogs.consent import ConsentButton, consent_of, consent_view
 from cogs.render import OK_COLOUR
 
@@ -34,6 +34,7 @@ class Settings(commands.Cog):
         description=L("ui.cmd.settings"),
         guild_only=True,
         allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False),
+        allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
@@ -156,15 +157,22 @@ class Settings(commands.Cog):
     @commands.command(name="sync", hidden=True)
     @commands.is_owner()
     async def sync(self, ctx: commands.Context[commands.Bot], scope: str | None = None) -> None:
-        """`@bot sync` (global) or `@bot sync here` (this guild only, instant). Owner only."""
-        if scope == "here" and ctx.guild is not None:
-            self.bot.tree.copy_global_to(guild=ctx.guild)
-            synced = await self.bot.tree.sync(guild=ctx.guild)
-        else:
-            synced = await self.bot.tree.sync()
-        log.info("synced %d slash commands (%s)", len(synced), scope or "global")
+        """`@bot sync`: sync the global commands now (start-up already does when they changed).
+        `@bot sync here`: remove this server's own copies of the commands (older builds made them, so each
+        command showed twice). Owner only."""
         lang = services_of(self.bot).settings.default_language
-        await ctx.reply(t("ui.sync.done", lang, count=len(synced)), mention_author=False)
+        if scope == "here" and ctx.guild is not None:
+            self.bot.tree.clear_commands(guild=ctx.guild)
+            await self.bot.tree.sync(guild=ctx.guild)
+            log.info("cleared the guild copies of the slash commands in guild %s", ctx.guild.id)
+            message = t("ui.sync.cleared_here", lang)
+        else:
+            sync_now = getattr(self.bot, "sync_commands_if_changed", None)
+            count = await sync_now(force=True) if sync_now is not None else len(await self.bot.tree.sync())
+            message = (
+                t("ui.sync.done", lang, count=count) if count is not None else t("error.unexpected", lang)
+            )
+        await reply_to(ctx.message, embed=discord.Embed(description=message, colour=OK_COLOUR))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -37,3 +37,9 @@ def test_dotenv_is_read_and_secrets_are_masked(monkeypatch: pytest.MonkeyPatch, 
     assert settings.groq_api_key.get_secret_value() == "gsk_supersecret"
     assert "gsk_supersecret" not in repr(settings)
     assert "abc.def.ghi" not in str(settings)
+
+
+def test_a_blank_llm_key_is_not_configured() -> None:
+    settings = Settings(_env_file=None, groq_api_key="  ", openrouter_api_key="")  # type: ignore[call-arg]
+    assert settings.groq_api_key is None and settings.openrouter_api_key is None
+    assert not settings.has_llm

@@ -55,9 +55,6 @@ async def fetch(url: str, **headers: str) -> tuple[int, str, Mapping[str, str]]:
 
 
 def state_of(authorize_url: str) -> str:
-    """The OAuth state of a link: in Spotify's authorize URL, or the last part of our short /link/<state>."""
-    if "/link/" in authorize_url:
-        return authorize_url.rsplit("/", 1)[-1]
     return parse_qs(urlsplit(authorize_url).query)["state"][0]
 
 

@@ -17,13 +17,14 @@ log = logging.getLogger(__name__)
 
 
 async def run_web(settings: Settings, *, ready: asyncio.Event | None = None) -> int:
+    from bot.shortlinks import ShortLinks
     from bot.spotify.oauth import LinkService
     from bot.storage.factory import open_repository
     from bot.web import OAuthWebServer
 
     repo = await open_repository(settings)
     links = LinkService(repo, settings)
-    server = OAuthWebServer(links, settings.web_host, settings.web_port)
+    server = OAuthWebServer(links, settings.web_host, settings.web_port, ShortLinks(repo))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

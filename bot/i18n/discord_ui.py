@@ -220,6 +220,58 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ui.recommend.playlist_name": {"en": "Recommended: {prompt}", "es": "Recomendadas: {prompt}"},
     "ui.devices.placeholder": {"en": "Move playback to…", "es": "Llevar la música a…"},
+    "ui.expired.recommend": {
+        "en": "These buttons expired: run `/recommend` again.",
+        "es": "Estos botones caducaron: vuelve a usar `/recommend`.",
+    },
+    "ui.expired.devices": {
+        "en": "This menu expired: run `/devices` again.",
+        "es": "Este menú caducó: vuelve a usar `/devices`.",
+    },
+    "ui.expired.generic": {
+        "en": "This menu expired: run the command again.",
+        "es": "Este menú caducó: vuelve a usar el comando.",
+    },
+    "ui.devices.unselectable": {
+        "en": "Devices without an id cannot be chosen here; start playback on them in Spotify.",
+        "es": "Los dispositivos sin id no se pueden elegir aquí; empieza a reproducir en ellos desde Spotify.",
+    },
+    "ui.sync.owner_only": {
+        "en": "Only the bot's owner can sync its slash commands.",
+        "es": "Solo el dueño del bot puede sincronizar sus comandos de barra.",
+    },
+    "ui.sync.cleared_here": {
+        "en": "Removed this server's own copies of the commands; the global ones remain.",
+        "es": "He quitado las copias de los comandos de este servidor; quedan los globales.",
+    },
+    "ui.sync.unchanged": {
+        "en": "The slash commands are already up to date.",
+        "es": "Los comandos de barra ya están al día.",
+    },
+    "invite.no_app_id": {
+        "en": "Set DISCORD_TOKEN (or DISCORD_APPLICATION_ID) to print the invite links.",
+        "es": "Define DISCORD_TOKEN (o DISCORD_APPLICATION_ID) para ver los enlaces de invitación.",
+    },
+    "invite.urls": {
+        "en": "Add the bot to a server (permissions {permissions}: View Channels, Send Messages, Send Messages in Threads, Embed Links, Read Message History):\n{guild}\nInstall it for yourself (its commands in any DM or server):\n{user}",
+        "es": "Añade el bot a un servidor (permisos {permissions}: Ver canales, Enviar mensajes, Enviar mensajes en hilos, Insertar enlaces, Leer el historial):\n{guild}\nInstálalo para ti (sus comandos en cualquier MD o servidor):\n{user}",
+    },
+    "run.token_refused": {
+        "en": "Discord refused DISCORD_TOKEN: reset the token in the developer portal (your app → Bot → Reset Token) and put the new one in .env.",
+        "es": "Discord rechazó DISCORD_TOKEN: genera uno nuevo en el portal de desarrolladores (tu app → Bot → Reset Token) y ponlo en .env.",
+    },
+    "run.intents_refused": {
+        "en": "Discord refused the Message Content intent: enable it in the developer portal (your app → Bot) or set MESSAGE_CONTENT_INTENT=false.",
+        "es": "Discord rechazó el intent Message Content: actívalo en el portal de desarrolladores (tu app → Bot) o pon MESSAGE_CONTENT_INTENT=false.",
+    },
+    "run.unreachable": {
+        "en": "Could not reach Discord ({reason}): check the network connection and try again.",
+        "es": "No se pudo contactar con Discord ({reason}): revisa la conexión de red y vuelve a intentarlo.",
+    },
+    "run.shard_count_needed": {
+        "en": "SHARD_IDS needs SHARD_COUNT larger than every shard id, e.g. SHARD_IDS=0,1 SHARD_COUNT=2.",
+        "es": "SHARD_IDS necesita SHARD_COUNT mayor que cada id de shard, p. ej. SHARD_IDS=0,1 SHARD_COUNT=2.",
+    },
     "ui.sync.done": {
         "en": "Synced {count} slash commands.",
         "es": "Sincronizados {count} comandos de barra.",

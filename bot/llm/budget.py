@@ -266,6 +266,14 @@ class RateBudget:
         self.dirty = False
         return pending
 
+    def keep_unsaved(self, window: int, requests: int, tokens: int, block: float) -> None:
+        """Put back what a failed save took (if it is still the same day)."""
+        if window == self.window():
+            self._unsaved_requests += requests
+            self._unsaved_tokens += tokens
+        self._unsaved_block = max(self._unsaved_block, block)
+        self.dirty = True
+
     def absorb(self, window: int, requests: int, tokens: int, blocked_until: float) -> None:
         """What every process has spent today (from the store), and a block one of them saved."""
         now = self._clock()
@@ -397,7 +405,8 @@ class BudgetBook:
                 total_tokens = await self._store.add_usage(_key(scope, "tokens"), window, tokens)
                 hold = await self._store.hold_until(_key(scope, "hold"), block) if block else 0.0
             except Exception:
-                log.exception("could not save the LLM budget of %s", scope.key)
+                log.exception("could not save the LLM budget of %s; will try again", scope.key)
+                scope.keep_unsaved(window, requests, tokens, block)
                 continue
             scope.absorb(window, total_requests, total_tokens, hold)
 

@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from bot.config import Settings
+from bot.http_pool import HttpPool
 from bot.llm.budget import BudgetBook, UsageStore
 from bot.llm.errors import FailureKind, ProviderFailure
 from bot.llm.groq_provider import build_groq_provider
@@ -48,6 +49,7 @@ MAX_ATTEMPTS = 2  # per model and request for transient failures: the first try 
 MIN_ATTEMPT_S = 0.05  # do not start a request with less time than this left
 RETRY_AFTER_MARGIN_S = 0.1  # a Retry-After is waited out only if it + a typical request + this fits
 DEFAULT_COOL_DOWN_S = 1.0  # a 429 without Retry-After
+PERSIST_COOL_DOWN_S = 60.0  # a 429 asking for at least this long (a spent day) is saved with the budgets
 DEGRADED_S = 5.0  # after a model failed transiently twice, its provider goes last for this long
 MAX_REPAIR_ECHO = 1500  # characters of the invalid answer quoted back in the repair request
 _backoff = wait_exponential_jitter(multiplier=0.03, max=0.25, jitter=0.04)  # 30-70 ms before the retry
@@ -309,6 +311,8 @@ class LLMChain:
     ) -> None:
         provider, model = candidate.provider, candidate.model
         provider.cool_down(model, retry_after if retry_after is not None else DEFAULT_COOL_DOWN_S)
+        if retry_after is not None and retry_after >= PERSIST_COOL_DOWN_S and provider.budget is not None:
+            provider.budget.for_model(model).block_for(retry_after)  # saved: a restart does not forget it
         if candidate.retry or retry_after is None or not self._fits(retry_after, provider, deadline):
             return  # cooled down: this request and the next ones (until Retry-After) go elsewhere
         now = self._clock()
@@ -457,12 +461,16 @@ class _ModelCall:
         raise ProviderFailure("transient", detail="no attempt made")  # unreachable: tenacity reraises
 
 
-def build_chain(settings: Settings, usage_store: UsageStore | None = None) -> LLMChain | None:
+def build_chain(
+    settings: Settings, usage_store: UsageStore | None = None, *, http: HttpPool | None = None
+) -> LLMChain | None:
     """Groq then OpenRouter, skipping providers without a key; None when no key is configured at all.
 
-    With `usage_store` (the storage repository) the day's spent budgets survive a restart.
+    With `usage_store` (the storage repository) the day's spent budgets survive a restart. `http`: the process's
+    shared aiohttp pool (its owner closes it); without one each provider makes its own.
     """
-    providers = [p for p in (build_groq_provider(settings), build_openrouter_provider(settings)) if p]
+    built = (build_groq_provider(settings, http), build_openrouter_provider(settings, http))
+    providers = [p for p in built if p]
     if not providers:
         log.info("no LLM key configured: local parser only")
         return None

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import httpx
-from groq import AsyncGroq, DefaultAsyncHttpxClient
+from groq import AsyncGroq
 
 from bot.config import Settings
+from bot.http_pool import HttpPool
 from bot.llm.budget import Limits, ProviderBudget
 from bot.llm.providers import ChatProvider
+from bot.llm.transport import groq_http_client
 
 
-def build_groq_provider(settings: Settings) -> ChatProvider | None:
-    """None when no Groq key is configured. SDK retries are off: the chain's tenacity loop retries."""
+def build_groq_provider(settings: Settings, http: HttpPool | None = None) -> ChatProvider | None:
+    """None when no Groq key is configured. SDK retries are off: the chain's tenacity loop retries.
+
+    Requests go out on `http` (the process's shared aiohttp pool); without one the provider makes and owns its own.
+    """
     if settings.groq_api_key is None or not settings.groq_models:
         return None
+    pool = http if http is not None else HttpPool()
     client = AsyncGroq(
         api_key=settings.groq_api_key.get_secret_value(),
         base_url=settings.groq_base_url,
         max_retries=0,
         timeout=settings.llm_request_timeout_s,
-        # The SDK keeps only 20 idle connections: under a burst it would reopen TCP+TLS for every extra request.
-        http_client=DefaultAsyncHttpxClient(
-            limits=httpx.Limits(max_connections=256, max_keepalive_connections=256, keepalive_expiry=30.0),
-            timeout=settings.llm_request_timeout_s,
-        ),
+        http_client=groq_http_client(pool, timeout_s=settings.llm_request_timeout_s),
     )
     return ChatProvider(
         name="groq",
@@ -32,6 +33,7 @@ def build_groq_provider(settings: Settings) -> ChatProvider | None:
         budget=groq_budget(settings),
         check_models=True,
         reasoning_effort="low",
+        owned_http=pool if http is None else None,
     )
 
 

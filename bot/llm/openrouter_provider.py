@@ -5,14 +5,17 @@ from __future__ import annotations
 from openai import AsyncOpenAI
 
 from bot.config import Settings
+from bot.http_pool import HttpPool
 from bot.llm.budget import Limits, ProviderBudget
 from bot.llm.providers import ChatProvider
+from bot.llm.transport import openai_http_client
 
 
-def build_openrouter_provider(settings: Settings) -> ChatProvider | None:
-    """None when no OpenRouter key is configured."""
+def build_openrouter_provider(settings: Settings, http: HttpPool | None = None) -> ChatProvider | None:
+    """None when no OpenRouter key is configured. Requests go out on `http` (or a pool of its own)."""
     if settings.openrouter_api_key is None or not settings.openrouter_models:
         return None
+    pool = http if http is not None else HttpPool()
     client = AsyncOpenAI(
         api_key=settings.openrouter_api_key.get_secret_value(),
         base_url=settings.openrouter_base_url,
@@ -22,6 +25,7 @@ def build_openrouter_provider(settings: Settings) -> ChatProvider | None:
             "HTTP-Referer": settings.openrouter_referer,
             "X-Title": settings.openrouter_title,
         },
+        http_client=openai_http_client(pool, timeout_s=settings.llm_request_timeout_s),
     )
     return ChatProvider(
         name="openrouter",
@@ -30,6 +34,7 @@ def build_openrouter_provider(settings: Settings) -> ChatProvider | None:
         budget=openrouter_budget(settings),
         reasoning_effort="low",
         max_tokens_field="max_tokens",
+        owned_http=pool if http is None else None,
     )
 
 

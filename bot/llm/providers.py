@@ -19,6 +19,7 @@ from typing import Any
 import groq
 import openai
 
+from bot.http_pool import HttpPool
 from bot.llm.budget import ProviderBudget
 from bot.llm.errors import ProviderFailure, failure_for_status
 
@@ -119,6 +120,7 @@ class ChatProvider:
     reasoning_effort: str | None = None  # sent to gpt-oss models only ("low": fewer reasoning tokens)
     max_tokens_field: str = "max_completion_tokens"  # OpenRouter documents `max_tokens`
     clock: Callable[[], float] = time.monotonic
+    owned_http: HttpPool | None = None  # the provider's own HTTP pool (None: it sends on a shared one)
     typical_latency_s: float = DEFAULT_TYPICAL_LATENCY_S  # moving average of answered requests
     _answered: bool = False
     _retired: set[str] = field(default_factory=set)
@@ -272,3 +274,5 @@ class ChatProvider:
             with contextlib.suppress(BaseException):
                 await self._check_task
         await self.client.close()
+        if self.owned_http is not None:
+            await self.owned_http.aclose()

@@ -3,6 +3,7 @@ the LLM chain. When nothing can read the text, the plan says why (not configured
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -75,6 +76,7 @@ class IntentParser:
         """`use_local_rules=False` sends every message to the LLM (the naive design, for benchmarks)."""
         self._chain = chain if chain is not None and chain.enabled else None
         self.plan_cache = plan_cache if plan_cache is not None else PlanCache(0)
+        self._in_flight: dict[str, asyncio.Future[ChainResult[list[Action]] | ChainMiss]] = {}
         self._format = COMMAND_FORMAT_STRICT if strict_schema else COMMAND_FORMAT
         self._use_local_rules = use_local_rules
         self._temperature = temperature
@@ -115,11 +117,20 @@ class IntentParser:
                 source=f"cache:{cached.source}",
                 latency_ms=elapsed_ms,
             )
-        try:
-            result = await self._ask_llm(text, ctx, lang)
-        except Exception:  # a bug in the chain must not cost the user their command
-            log.exception("LLM chain failed unexpectedly")
-            result = ChainMiss("unavailable")
+        shared = self._in_flight.get(key) if ctx.current_track is None else None
+        if shared is not None:  # the same words are being asked right now: wait for that answer
+            result = await asyncio.shield(shared)
+            if isinstance(result, ChainResult):
+                self.plan_cache.note_shared()
+                elapsed_ms = (time.perf_counter() - started) * 1000.0
+                return Plan(
+                    actions=list(result.value),
+                    lang=lang,
+                    source=f"cache:{result.source}",
+                    latency_ms=elapsed_ms,
+                )
+        else:
+            result = await self._ask_llm_once(key, text, ctx, lang)
         if isinstance(result, ChainResult):
             self.plan_cache.put(key, result.value, result.source, ctx)
             return Plan(
@@ -147,6 +158,26 @@ class IntentParser:
         text = normalise_text(text)
         lang = self._lang(text, ctx.locale)
         return (self._local(text, ctx) if text else None) or Plan(lang=lang, source="none")
+
+    async def _ask_llm_once(
+        self, key: str, text: str, ctx: Context, lang: Lang
+    ) -> ChainResult[list[Action]] | ChainMiss:
+        """Ask the chain; requests for the same words (without a current track) meanwhile share this answer."""
+        future: asyncio.Future[ChainResult[list[Action]] | ChainMiss] = (
+            asyncio.get_running_loop().create_future()
+        )
+        if ctx.current_track is None:
+            self._in_flight[key] = future
+        result: ChainResult[list[Action]] | ChainMiss = ChainMiss("unavailable")
+        try:
+            result = await self._ask_llm(text, ctx, lang)
+        except Exception:  # a bug in the chain must not cost the user their command
+            log.exception("LLM chain failed unexpectedly")
+        finally:
+            if self._in_flight.get(key) is future:
+                del self._in_flight[key]
+            future.set_result(result)  # waiters of a cancelled request hear "unavailable"
+        return result
 
     async def _ask_llm(self, text: str, ctx: Context, lang: Lang) -> ChainResult[list[Action]] | ChainMiss:
         assert self._chain is not None

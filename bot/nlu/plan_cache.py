@@ -85,6 +85,11 @@ class PlanCache:
         self.hits += 1
         return entry
 
+    def note_shared(self) -> None:
+        """A lookup that missed was answered by an identical request already in flight: count it as a hit."""
+        self.hits += 1
+        self.misses = max(0, self.misses - 1)
+
     def put(self, key: str, actions: Sequence[Action], source: str, ctx: Context) -> bool:
         """Keep the plan unless it may depend on the current track or carries a user-chosen name."""
         if not self.enabled or depends_on_track(actions, ctx):

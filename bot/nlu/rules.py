@@ -35,6 +35,7 @@ from bot.nlu.actions import (
     Play,
     Previous,
     QueueAdd,
+    Recommend,
     Repeat,
     Resume,
     Search,
@@ -42,12 +43,13 @@ from bot.nlu.actions import (
     ShowQueue,
     Shuffle,
     Skip,
+    Transfer,
     Volume,
 )
 from bot.nlu.lang import detect_lang
 from bot.nlu.numbers import NUMBER_PATTERN, parse_duration, parse_number
 from bot.nlu.plan import Context, Plan
-from bot.nlu.templates import fold, grammar
+from bot.nlu.templates import Grammar, fold, grammar
 
 log = logging.getLogger(__name__)
 
@@ -1054,6 +1056,12 @@ _SORT_HEAD_RE = re.compile(
     r"mejor(?:es)?|mas (?:popular(?:es)?|escuchad[oa]s|nuev[oa]s|recientes)|populares|recientes|top \d+)\b"
 )
 _SERVICE_ANY_RE = re.compile(rf"\b{_SERVICE}\b")
+# A title followed by its artist: a leading "best"/"new"/"poker" is then part of the title, not a sort order.
+_TITLE_BY_RE = re.compile(
+    r"(?!(?:the|a|an|some|my|el|la|los|las|any|all)\s)"
+    r"(?!\S+\s+(?:songs?|tracks?|music|albums?|hits|stuff|singles?|records?|releases?|tunes)\s+by\b)"
+    r"\S+(?:\s+\S+){0,6}\s+by\s+\S"
+)
 _RELATIVE_RE = re.compile(r"(?:before|after)\s+(?:this|that|it)(?:\s+(?:one|song|track))?")
 # Things people "play"/"pon" that are not music: games, household devices, "pon atencion" ("pay attention").
 _NON_MUSIC_HEAD_RE = re.compile(
@@ -1105,7 +1113,8 @@ def _split_by(orig: str, folded: str) -> str:
     return f"{orig[: m.start()].strip()} {orig[m.end() :].strip()}"
 
 
-def _query_ok(folded: str) -> bool:
+def _query_ok(folded: str, *, titled: bool = False) -> bool:
+    """`titled`: the query was "X by Y" before "by" was dropped (then a leading sort word is part of X)."""
     q = folded.strip()
     if not q or not any(c.isalnum() for c in q):
         return False
@@ -1113,9 +1122,10 @@ def _query_ok(folded: str) -> bool:
         return False
     if q in _VAGUE_QUERY or _QUERY_BAD_CHARS_RE.search(q):
         return False
-    if _VAGUE_HEAD_RE.match(q) or _MOOD_RE.fullmatch(q) or _SORT_HEAD_RE.match(q):
+    titled = titled or _TITLE_BY_RE.match(q) is not None  # "best friends by yelawolf", "poker face by ..."
+    if _VAGUE_HEAD_RE.match(q) or _MOOD_RE.fullmatch(q) or (_SORT_HEAD_RE.match(q) and not titled):
         return False
-    if _NON_MUSIC_HEAD_RE.match(q) or _RELATIVE_RE.fullmatch(q):
+    if (_NON_MUSIC_HEAD_RE.match(q) and not titled) or _RELATIVE_RE.fullmatch(q):
         return False
     return not (_REFUSE_RE.search(q) or _SERVICE_ANY_RE.search(q) or _YEAR_RE.search(q))
 
@@ -1207,11 +1217,12 @@ def _music_query(orig: str, folded: str) -> tuple[str, str] | None:
             tail_music = _MUSIC_TAIL_RE.search(folded)
             if tail_music and tail_music.start() > 0:
                 orig, folded = orig[: tail_music.start()], folded[: tail_music.start()]
+    titled = _TITLE_BY_RE.match(folded.strip()) is not None
     if kind in ("any", "track", "album"):
         orig = _split_by(orig, folded)
         folded = _fold(orig)
     orig, folded = _trim(orig, folded)
-    if not _query_ok(folded) or len(orig) > 200 or re.search(rf"\b{_PL}\b", folded):
+    if not _query_ok(folded, titled=titled) or len(orig) > 200 or re.search(rf"\b{_PL}\b", folded):
         return None
     if _DEVICE_HEAD_RE.match(folded):
         return None  # "play on my kitchen speaker": a device, not something to search
@@ -1411,8 +1422,11 @@ def _finish_slot(slot: str, original: str, folded: str) -> dict[str, str] | None
     """Check a template's captured text with the same readers the rules use (vague queries are refused)."""
     if slot in ("query", "artist"):
         folded_query = _fold(original)
-        if folded_query.split(" ", 1)[0] in _NOT_A_QUERY_START:
-            return None  # "search and play X", "find me all music for X": the template caught a connector
+        if slot == "artist" and " by " in f" {folded_query} ":
+            return None  # "Play Songs Of Heaven by X": a title, not "songs of <artist>"
+        head = folded_query.split(" ", 1)[0]
+        if head in _NOT_A_QUERY_START or (head in ("me", "us") and original[:1].islower()):
+            return None  # "search and play X", "play me X": the template caught a connector ("Me Against...")
         if _control(_key(folded_query)) is not None or grammar().match(original, requests=False) is not None:
             return None  # "play next song", "pon pausa", "queue up the next song": a command, not a title
         parsed = _music_query(original, folded_query)
@@ -1446,11 +1460,12 @@ _MUSIC_HINTS = _GENRES | _wordset(
 _VAGUE_DEVICE = _words(
     """it|this|that|there|here|other|another|the other|next|the next|one|the other one|next one|other one|
     speaker|device|otro|otra|ahi|aqui|alli|el otro|la otra|siguiente|next song|the next song|the previous one|
-    anterior|la anterior|el anterior|previous|song|track|cancion|tema"""
+    anterior|la anterior|el anterior|previous|song|track|cancion|tema|que sigue|la que sigue|lo que sigue|
+    la proxima|el proximo|proxima|proximo|la de antes|otra cancion|otro tema"""
 )
 
 
-_NOT_A_QUERY_START = _wordset("and for to of with then y para con luego")
+_NOT_A_QUERY_START = _wordset("and for to of with then y para con luego playing play listening")
 _NOT_DEVICE_WORDS = _wordset(
     """playlist playlists album albums song songs track tracks list music genre artist shuffle repeat queue
     lista cancion canciones tema temas disco musica cola aleatorio radio podcast spotify pandora youtube
@@ -1462,6 +1477,31 @@ _DEVICE_WORDS = _wordset(
     altavoz altavoces parlante parlantes bocina bocinas dispositivo telefono celular movil computadora
     portatil ordenador tele televisor auriculares cascos coche carro equipo"""
 )
+
+
+# Templates whose slots take free text: a split into clauses ("... and turn it up") is tried before them.
+_FREE_TEXT = (Play, QueueAdd, Search, Recommend, Transfer, AddToPlaylist)
+
+
+def _template_clauses(cleaned: str, folded: str, gram: Grammar) -> list[Action] | None:
+    """ "put on something like Daft Punk and turn it up": every clause a template or a control command."""
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SPLIT_RE.finditer(folded):
+        if m.start() > pos:
+            bounds.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(folded):
+        bounds.append((pos, len(folded)))
+    if len(bounds) < 2 or len(bounds) > MAX_CLAUSES:
+        return None
+    actions: list[Action] = []
+    for start, end in bounds:
+        action = gram.match(cleaned[start:end], _finish_slot) or _control(_key(folded[start:end]))
+        if action is None:
+            return None
+        actions.append(action)
+    return actions
 
 
 def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
@@ -1482,16 +1522,18 @@ def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
         )
         if gram.declines(fold(cleaned)[0]):
             return None
-        if templated is not None and not isinstance(templated, Play | QueueAdd | Search):
+        if templated is not None and not isinstance(templated, _FREE_TEXT):
             return Plan(actions=[templated], lang=detect_lang(cleaned, default), source="rules")
         folded = _fold(cleaned)
         start, end = _strip_polite(folded, 0, len(folded))
-        if templated is not None and not _SPLIT_RE.search(folded):
-            actions = None  # a single request: no clause for the rules to split off
-        else:
+        split = _SPLIT_RE.search(folded) is not None
+        actions: list[Action] | None = None
+        if templated is None or split:
             actions = _parse_clauses(cleaned[start:end], folded[start:end]) if start < end else None
+            if not actions and split:
+                actions = _template_clauses(cleaned, folded, gram)
         if templated is not None and not (actions and len(actions) > 1):
-            actions = [templated]  # a request; the clause rules only win when they split it into commands
+            actions = [templated]  # free text ("play X and Y") unless the message splits into commands
         if not actions:
             return None
         return Plan(actions=actions, lang=detect_lang(cleaned, default), source="rules")

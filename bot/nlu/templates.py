@@ -283,7 +283,7 @@ class Intent:
                     return None
                 values.update(finished)
         values.setdefault("kind", "any")
-        values["_text"] = original.strip(" .!?¡¿")
+        values["_text"] = _span_text(original, where, m.start(), m.end())  # the message without its wrappers
         try:
             data = {key: _fill(value, values) for key, value in self.action.items()}
             return ACTION_ADAPTER.validate_python(data)

@@ -1,37 +1,43 @@
-"""spotipy on its own thread pool: client factory, per-app back-off gate, and one guarded call path.
+"""Spotify Web API calls: spotipy builds every request, the process's shared aiohttp session sends it.
 
-spotipy is synchronous; every request runs on a dedicated `ThreadPoolExecutor`, with an explicit timeout and
-spotipy's own retries switched off (it would otherwise sleep through Retry-After inside a worker thread).
-Idempotent calls are retried once on 5xx here (tenacity), and a 429 closes
-a gate shared by every session of the same Spotify app, so later calls fail fast without sending a request or
-holding a thread.
+The seam is spotipy's documented `requests_session` argument. Every spotipy client gets a `RequestRecorder`: a
+`requests.Session` whose `request()` sends nothing but hands back what spotipy asked for (method, URL, query,
+JSON body, bearer header). Endpoint paths, parameter names and auth stay spotipy's; requests' own URL preparation
+encodes the query exactly as it would have been sent. The request then goes out on the event loop through
+`HttpPool`'s `aiohttp.ClientSession` (keep-alive, per-request timeout), with no worker thread in between.
 
-Per-request CPU matters under load (every worker competes with the event loop for the GIL), so the HTTP session
-reads proxy and CA settings from the environment once instead of per request, and `LeanSpotify` skips spotipy's
-eagerly formatted debug lines (an f-string of every response body, ~0.2 ms for a search page).
+Around each request: a per-app back-off gate (a 429 closes it for Retry-After, so later calls fail fast without
+sending anything), one retry of idempotent calls after a 5xx, timeout or dropped connection (tenacity), a cap on
+each account's requests in flight (a hung account cannot take the pool from the others), and one mapping of
+every Spotify answer to a typed, user-presentable error.
+
+If a spotipy release stops calling `session.request` the way 2.26 does, `RequestRecorder` cannot hand a request
+back: the call fails with `SpotipySeamChanged` (logged once per call, the user reads "Spotify unavailable"), no
+request is sent another way, and tests/spotify/test_seam.py fails. pyproject pins the range this was tested with.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import functools
 import json
 import logging
 import math
-import os
 import time
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+import aiohttp
 import requests
 import spotipy
-from requests.adapters import HTTPAdapter
 from spotipy.exceptions import SpotifyException
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random
+from yarl import URL
 
 from bot.errors import UserFacingError
+from bot.http_pool import HttpPool
 from bot.spotify.errors import (
     LinkExpired,
     NoActiveDevice,
@@ -56,6 +62,9 @@ DEFAULT_RETRY_AFTER_S = 5.0
 MAX_RETRY_AFTER_S = 24 * 3600.0
 IDEMPOTENT_ATTEMPTS = 2
 RETRY_WAIT_S = (0.05, 0.25)  # uniform random wait before the one retry of an idempotent call
+ACCOUNT_IN_FLIGHT = 4  # requests one account may have on the wire at once; more wait (within the timeout)
+CONNECT_TIMEOUT_S = 5.0
+SPOTIPY_VERSION = version("spotipy")
 
 
 class BackoffGate:
@@ -118,102 +127,107 @@ class BackoffGates:
         return gate
 
 
-class LeanSpotify(spotipy.Spotify):
-    """spotipy's client with the same request path minus its eagerly formatted debug logging.
+@dataclass(frozen=True, slots=True)
+class SpotifyRequest:
+    """One HTTP request as spotipy built it: the URL carries the query, already encoded by requests."""
 
-    `_internal_call` mirrors spotipy 2.26 (URL prefix, bearer header, JSON body, `SpotifyException` with the
-    error's message, reason and headers) but builds no log text: spotipy formats every request and every
-    response body into f-strings even when DEBUG is off. The request still goes through `requests`.
-    """
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None
 
-    def _internal_call(self, method: str, url: str, payload: Any, params: dict[str, Any]) -> Any:
-        if not url.startswith("http"):
-            url = self.prefix + url
-        headers = self._auth_headers()
-        data: Any = None
-        content_type = params.pop("content_type", None)
-        if content_type is not None:
-            headers["Content-Type"] = content_type
-            data = payload or None
+
+class SpotipySeamChanged(RuntimeError):
+    """spotipy did not hand its request to the session the way the seam expects (a spotipy change)."""
+
+
+class _Built(Exception):
+    """Raised by RequestRecorder out of spotipy's call path, carrying the request spotipy built."""
+
+    def __init__(self, request: SpotifyRequest) -> None:
+        super().__init__(request.method)
+        self.request = request
+
+
+# What spotipy 2.26 passes to `session.request` besides method and URL; anything else means the seam changed.
+_EXPECTED_KWARGS = frozenset({"headers", "proxies", "timeout", "params", "data"})
+
+
+class RequestRecorder(requests.Session):
+    """The `requests_session` of every spotipy client: records the request instead of sending it."""
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        unexpected = set(kwargs) - _EXPECTED_KWARGS
+        if args or unexpected:
+            raise SpotipySeamChanged(f"session.request got {len(args)} positional, {sorted(unexpected)}")
+        prepared = requests.PreparedRequest()
+        prepared.prepare_url(str(url), kwargs.get("params"))
+        headers = {str(k): str(v) for k, v in (kwargs.get("headers") or {}).items()}
+        data = kwargs.get("data")
+        body: bytes | None
+        if data is None or data == "" or data == b"":
+            body = None
+        elif isinstance(data, bytes):
+            body = data
+        elif isinstance(data, str):
+            body = data.encode("utf-8")
         else:
-            headers["Content-Type"] = "application/json"
-            if payload:
-                data = json.dumps(payload)
-        if self.language is not None:
-            headers["Accept-Language"] = self.language
-        response = self._session.request(
-            method,
-            url,
-            headers=headers,
-            proxies=self.proxies,
-            timeout=self.requests_timeout,
-            params=params,
-            data=data,
-        )
-        if response.status_code >= 400:
-            raise _spotify_error(response)
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            return None
+            raise SpotipySeamChanged(f"session.request got a {type(data).__name__} body")
+        method_name = method.decode() if isinstance(method, bytes) else method
+        raise _Built(SpotifyRequest(method_name.upper(), str(prepared.url), headers, body))
 
 
-def _spotify_error(response: requests.Response) -> SpotifyException:
-    """The SpotifyException spotipy raises for an HTTP error answer."""
+def build_request(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> SpotifyRequest:
+    """Run a spotipy method against its RequestRecorder: the request it would send (nothing is sent).
+
+    spotipy's own checks (an unknown URI type, a volume out of range) raise SpotifyException as before.
+    """
+    try:
+        fn(*args, **kwargs)
+    except _Built as built:
+        return built.request
+    raise SpotipySeamChanged(f"{getattr(fn, '__qualname__', fn)!r} returned without building a request")
+
+
+def spotify_error(status: int, body: bytes, headers: Any, url: object) -> SpotifyException:
+    """The SpotifyException spotipy raises for an HTTP error answer (message, reason and headers kept)."""
     msg: str | None
     reason: str | None
     try:
-        body = response.json()
-        error = body.get("error", {}) if isinstance(body, dict) else {}
+        parsed = json.loads(body) if body else None
+        error = parsed.get("error", {}) if isinstance(parsed, dict) else {}
         if not isinstance(error, dict):
             error = {}
         msg, reason = error.get("message"), error.get("reason")
+        if parsed is None:
+            msg = None
     except ValueError:
-        msg, reason = response.text or None, None
-    return SpotifyException(
-        response.status_code, -1, f"{response.url}:\n {msg}", reason=reason, headers=response.headers
-    )
+        msg, reason = body.decode("utf-8", "replace") or None, None
+    return SpotifyException(status, -1, f"{url}:\n {msg}", reason=reason, headers=headers)
 
 
-def _http_session() -> requests.Session:
-    """A requests session that reads the environment (proxies, CA bundle) once, not on every request.
-
-    With `trust_env` on, requests looks up proxies, no_proxy and ~/.netrc for every request (a netrc entry
-    would even replace the bearer header); the proxies and CA bundle that apply are captured here instead.
-    """
-    http = requests.Session()
-    http.trust_env = False
-    adapter = HTTPAdapter(max_retries=0, pool_connections=2, pool_maxsize=4)
-    http.mount("http://", adapter)
-    http.mount("https://", adapter)
-    return http
+class AccountBusy(Exception):
+    """This account already has ACCOUNT_IN_FLIGHT requests on the wire and none finished within the timeout."""
 
 
-class SpotifyClientFactory:
-    """Builds spotipy clients pointed at `api_base` and runs their calls on a dedicated thread pool."""
+class SpotifyTransport:
+    """Builds spotipy clients pointed at `api_base` and sends what they build on the shared aiohttp session."""
 
-    def __init__(self, *, api_base: str, threads: int, timeout_s: float) -> None:
+    def __init__(self, *, http: HttpPool, api_base: str, timeout_s: float) -> None:
         self.api_base = api_base if api_base.endswith("/") else api_base + "/"
         self.timeout_s = timeout_s
-        self._executor = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="spotify")
+        self._http = http
+        self._recorder = RequestRecorder()
+        self._proxy = http.proxy_for(self.api_base)
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s, sock_connect=min(CONNECT_TIMEOUT_S, timeout_s))
         self._closed = False
-        self._proxies = requests.utils.get_environ_proxies(self.api_base)
-        self._verify: str | bool = (
-            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-        )
-        # spotipy logs request headers (the bearer token) at DEBUG and every HTTP error at ERROR with its URL;
-        # calls are logged here with their context instead.
+        # spotipy formats request headers (the bearer token) into its DEBUG lines; they must never be emitted.
         logging.getLogger("spotipy.client").setLevel(logging.CRITICAL)
 
     def new_client(self) -> spotipy.Spotify:
-        """A spotipy client with its own keep-alive connection pool and no built-in retries."""
-        http = _http_session()
-        http.proxies.update(self._proxies)
-        http.verify = self._verify
-        sp = LeanSpotify(
-            requests_session=http,
+        """A spotipy client whose requests come back to us (no auth manager: tokens are set with set_auth)."""
+        sp = spotipy.Spotify(
+            requests_session=self._recorder,
             requests_timeout=self.timeout_s,
             retries=0,
             status_retries=0,
@@ -222,17 +236,32 @@ class SpotifyClientFactory:
         sp.prefix = self.api_base
         return sp
 
-    async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Run a blocking call on the Spotify thread pool."""
+    async def send(self, request: SpotifyRequest) -> Any:
+        """Send one request; the decoded JSON answer (None when empty or not JSON). Raises SpotifyException for
+        HTTP errors, aiohttp.ClientError / TimeoutError when nothing usable came back."""
         if self._closed:
             raise SpotifyUnavailable()
-        loop = asyncio.get_running_loop()
-        call = functools.partial(fn, *args, **kwargs) if kwargs else fn
-        return await loop.run_in_executor(self._executor, call, *(() if kwargs else args))
+        async with self._http.session.request(
+            request.method,
+            URL(request.url, encoded=True),
+            headers=request.headers,
+            data=request.body,
+            timeout=self._timeout,
+            proxy=self._proxy,
+        ) as response:
+            content = await response.read()
+            status, headers, url = response.status, response.headers, response.url
+        if status >= 400:
+            raise spotify_error(status, content, headers, url)
+        if not content:
+            return None
+        try:
+            return json.loads(content)
+        except ValueError:
+            return None
 
     def shutdown(self) -> None:
         self._closed = True
-        self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 def retry_after_s(headers: Any) -> float:
@@ -257,7 +286,7 @@ def is_transient(exc: BaseException) -> bool:
     """5xx answers, timeouts and dropped connections: worth one more try when the call is idempotent."""
     if isinstance(exc, SpotifyException):
         return exc.http_status >= 500
-    return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout))
+    return isinstance(exc, (aiohttp.ClientError, TimeoutError))
 
 
 class SpotifyApi:
@@ -266,18 +295,20 @@ class SpotifyApi:
     def __init__(
         self,
         *,
-        factory: SpotifyClientFactory,
+        transport: SpotifyTransport,
         gate: BackoffGate,
         token: Callable[[], Awaitable[str]],
         label: str,
         on_rejected: Callable[[str], Awaitable[str]] | None = None,
+        in_flight: int = ACCOUNT_IN_FLIGHT,
     ) -> None:
-        self._factory = factory
+        self._transport = transport
         self._gate = gate
         self._token = token
         self._on_rejected = on_rejected  # a 401 on a token that looked valid: force one refresh
         self.label = label  # session key, for logs
-        self.sp = factory.new_client()
+        self.sp = transport.new_client()
+        self._slots = asyncio.Semaphore(max(1, in_flight))
         self._current_token: str | None = None
 
     async def refresh_token(self, rejected: str | None = None) -> str:
@@ -295,13 +326,14 @@ class SpotifyApi:
     async def call(
         self, what: str, fn: Callable[..., T], /, *args: Any, idempotent: bool, **kwargs: Any
     ) -> T:
-        """Run `fn(*args, **kwargs)` on the pool; map every failure to a UserFacingError."""
+        """Have spotipy build `fn(*args, **kwargs)` and send it; map every failure to a UserFacingError."""
         if self._current_token is None:
             await self.refresh_token()
         retried_auth = False
         while True:
             try:
-                return await self._attempts(fn, args, kwargs, idempotent)
+                result: T = await self._attempts(fn, args, kwargs, idempotent)
+                return result
             except SpotifyException as exc:
                 if exc.http_status == 401 and not retried_auth:
                     retried_auth = True
@@ -312,16 +344,33 @@ class SpotifyApi:
                 if exc.http_status == 429:
                     await self._gate.publish()
                 raise mapped from None
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 log.warning("spotify %s %s: %s", self.label, what, type(exc).__name__)
                 raise SpotifyUnavailable() from None
+            except AccountBusy:
+                log.warning(
+                    "spotify %s %s: %d requests of this account still in flight",
+                    self.label,
+                    what,
+                    ACCOUNT_IN_FLIGHT,
+                )
+                raise SpotifyUnavailable() from None
+            except SpotipySeamChanged as exc:
+                log.error(
+                    "spotify %s %s: spotipy %s no longer fits the request seam: %s",
+                    self.label,
+                    what,
+                    SPOTIPY_VERSION,
+                    exc,
+                )
+                raise SpotifyUnavailable() from None
 
-    async def _attempts(self, fn: Callable[..., T], args: Any, kwargs: Any, idempotent: bool) -> T:
+    async def _attempts(self, fn: Callable[..., Any], args: Any, kwargs: Any, idempotent: bool) -> Any:
         """One try; an idempotent call that failed transiently (5xx, timeout) gets one more after a short wait."""
         await self._gate.sync()
         self._gate.check()
         if not idempotent:
-            return await self._factory.run(fn, *args, **kwargs)
+            return await self._send(fn, args, kwargs)
         async for attempt in AsyncRetrying(
             stop=stop_after_attempt(IDEMPOTENT_ATTEMPTS),
             wait=wait_random(*RETRY_WAIT_S),
@@ -330,8 +379,21 @@ class SpotifyApi:
         ):
             with attempt:
                 self._gate.check()
-                return await self._factory.run(fn, *args, **kwargs)
+                return await self._send(fn, args, kwargs)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _send(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+        """Build the request now (with the current token), then send it within this account's in-flight cap."""
+        request = build_request(fn, args, kwargs)
+        try:
+            async with asyncio.timeout(self._transport.timeout_s):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise AccountBusy() from None
+        try:
+            return await self._transport.send(request)
+        finally:
+            self._slots.release()
 
     def _mapped(self, what: str, exc: SpotifyException) -> UserFacingError:
         status, reason = exc.http_status, exc.reason
@@ -361,6 +423,5 @@ class SpotifyApi:
         return SpotifyRejected()
 
     def close(self) -> None:
-        session = getattr(self.sp, "_session", None)
-        if isinstance(session, requests.Session):
-            session.close()
+        """Nothing to release: connections belong to the shared pool."""
+        return None

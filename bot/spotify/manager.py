@@ -7,10 +7,11 @@ import time
 from collections.abc import Callable
 
 from bot.config import Settings
+from bot.http_pool import HttpPool
 from bot.llm.protocols import TrackSuggester
 from bot.nlu.plan import Context
 from bot.recommend.personal import PersonalRecommender
-from bot.spotify.client import BackoffGates, SpotifyApi, SpotifyClientFactory
+from bot.spotify.client import BackoffGates, SpotifyApi, SpotifyTransport
 from bot.spotify.errors import GuildNotLinked
 from bot.spotify.session import GuildSession
 from bot.spotify.tokens import RejectedTokenHandler, TokenProvider
@@ -34,8 +35,10 @@ class SessionManager:
         suggester: TrackSuggester | None = None,
         personal: PersonalRecommender | None = None,
         api_base: str | None = None,
+        http: HttpPool | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`http`: the process's shared pool (its owner closes it); without one the manager makes its own."""
         self._repo = repo
         self._tokens = tokens
         self._settings = settings
@@ -43,9 +46,11 @@ class SessionManager:
         self._personal = personal
         self._clock = clock
         self._idle_s = settings.session_idle_s
-        self._factory = SpotifyClientFactory(
+        self._owns_http = http is None
+        self._http = http if http is not None else HttpPool()
+        self._transport = SpotifyTransport(
+            http=self._http,
             api_base=api_base or settings.spotify_api_base,
-            threads=settings.spotify_threads,
             timeout_s=settings.spotify_timeout_s,
         )
         # Several processes (PostgreSQL): a 429 seen by one holds every process back for that app.
@@ -99,7 +104,7 @@ class SessionManager:
             return await tokens.replace_rejected(user_id, rejected)
 
         api = SpotifyApi(
-            factory=self._factory,
+            transport=self._transport,
             gate=self.gates.for_app(app),
             token=token,
             label=key,
@@ -140,8 +145,10 @@ class SessionManager:
         return len(stale)
 
     async def aclose(self) -> None:
-        """Close every session and shut the Spotify thread pool."""
+        """Close every session; later calls fail as unavailable. Closes the HTTP pool only if it made it."""
         for session in self._sessions.values():
             session.close()
         self._sessions.clear()
-        self._factory.shutdown()
+        self._transport.shutdown()
+        if self._owns_http:
+            await self._http.aclose()

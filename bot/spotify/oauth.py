@@ -42,7 +42,6 @@ SCOPES: tuple[str, ...] = (
     "user-read-recently-played",
     "user-library-read",
 )
-LINK_BUTTON_URL_LIMIT = 512  # Discord's limit for a link button's url
 STATE_TTL_S = 600.0  # a link started with /spotify link works for 10 minutes
 REFRESH_MARGIN_S = 60.0  # refresh this long before the access token expires
 APP_RECHECK_S = (
@@ -187,14 +186,9 @@ class LinkService:
             lang=normalise_lang(lang),
         )
         await self._repo.save_oauth_state(state)
-        # Discord's link buttons take at most 512 characters: without show_dialog when that is too long, and
-        # then (when the browser can reach our web server) our own short /link/<state>, which redirects.
+        # Shorter when it can be (a link button without a web server takes at most 512 characters).
         url = self._authorize_url(state)
-        if len(url) > LINK_BUTTON_URL_LIMIT:
-            url = self._authorize_url(state, show_dialog=False)
-        if len(url) > LINK_BUTTON_URL_LIMIT and self._settings.public_base_url:
-            url = self._settings.public_base_url.rstrip("/") + "/link/" + state.state
-        return url
+        return url if len(url) <= 512 else self._authorize_url(state, show_dialog=False)
 
     def _authorize_url(self, state: OAuthState, *, show_dialog: bool = True) -> str:
         params = {
@@ -209,14 +203,6 @@ class LinkService:
         if show_dialog:
             params["show_dialog"] = "true"
         return f"{self._accounts_base}/authorize?{urlencode(params)}"
-
-    async def authorize_url(self, state: str) -> str | None:
-        """The Spotify authorize URL of a pending link (for the short /link/<state> URL), None when unknown."""
-        stored = await self._repo.pop_oauth_state(state)
-        if stored is None or self._clock() - stored.created_at > STATE_TTL_S:
-            return None
-        await self._repo.save_oauth_state(stored)  # still pending: the callback consumes it
-        return self._authorize_url(stored)
 
     async def _client_id_for(self, guild_id: int | None) -> str:
         if guild_id is not None:

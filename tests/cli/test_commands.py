@@ -70,15 +70,17 @@ def test_every_description_and_option_name_is_localised_in_spanish(tree: list[di
             assert all(choice["name_localizations"].get(locale) for locale in SPANISH), (path, choice)
 
 
-def test_settings_are_guild_only_and_personal_commands_work_in_dms(tree: list[dict[str, Any]]) -> None:
+def test_settings_are_guild_only_and_personal_commands_work_everywhere(tree: list[dict[str, Any]]) -> None:
     by_name = {c["name"]: c for c in tree}
     assert by_name["settings"]["contexts"] == [0]
     assert (
         by_name["settings"]["default_member_permissions"] == str(1 << 5)
         or by_name["settings"]["default_member_permissions"] == 1 << 5
     )
-    for name in ("play", "recommend", "spotify", "ask", "help", "nowplaying"):
-        assert by_name[name]["contexts"] == [0, 1], name
+    assert by_name["settings"]["integration_types"] == [0]
+    for name in ("play", "recommend", "spotify", "ask", "help", "nowplaying", "queue", "playlist"):
+        assert by_name[name]["contexts"] == [0, 1, 2], name  # servers, the bot's DM, group DMs
+        assert by_name[name]["integration_types"] == [0, 1], name  # server install and user install
 
 
 def test_json_output_is_valid(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,15 +1,12 @@
-"""Fixtures for the Discord surface: real services against the fake Spotify and LLM servers, a SpotifyBot
-that never logs in, and a hand-made Interaction that records what the bot answered."""
+"""Fixtures for the dpytest message-level tests: real services against the fake Spotify and LLM servers and a
+SpotifyBot that never logs in. Slash commands, buttons and menus are driven over the wire in tests/discord/."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import discord
 import pytest
 from pydantic import SecretStr
 
@@ -86,140 +83,8 @@ async def guild_linked(services: Services, fake_spotify: FakeSpotify) -> str:
 
 @pytest.fixture
 async def bot(services: Services) -> AsyncIterator[SpotifyBot]:
-    client = SpotifyBot(services, start_web=False)
+    client = SpotifyBot(services, start_web=False, sync_on_start=False)
     await client._async_setup_hook()
     await client.setup_hook()
     assert client.failed_extensions == []
     yield client
-
-
-# -- a hand-made Interaction ----------------------------------------------------------------------------
-
-
-@dataclass
-class Sent:
-    via: str  # send_message | followup | edit_original | edit_message
-    content: str | None = None
-    embed: discord.Embed | None = None
-    view: discord.ui.View | None = None
-    ephemeral: bool = False
-
-    @property
-    def text(self) -> str:
-        parts = [self.content or ""]
-        if self.embed is not None:
-            parts += [self.embed.title or "", self.embed.description or ""]
-            parts += [f"{f.name} {f.value}" for f in self.embed.fields]
-            parts.append(self.embed.footer.text or "")
-        return "\n".join(p for p in parts if p)
-
-
-class FakeResponse:
-    def __init__(self, interaction: FakeInteraction) -> None:
-        self._interaction = interaction
-        self._done = False
-        self.deferred: dict[str, Any] | None = None
-
-    def is_done(self) -> bool:
-        return self._done
-
-    async def defer(self, *, ephemeral: bool = False, thinking: bool = False) -> None:
-        assert not self._done, "answered twice"
-        self._done = True
-        self.deferred = {"ephemeral": ephemeral, "thinking": thinking}
-
-    async def send_message(self, content: str | None = None, **kwargs: Any) -> None:
-        assert not self._done, "answered twice"
-        self._done = True
-        self._interaction.record("send_message", content, **kwargs)
-
-    async def edit_message(self, content: str | None = None, **kwargs: Any) -> None:
-        assert not self._done, "answered twice"
-        self._done = True
-        self._interaction.record("edit_message", content, **kwargs)
-
-
-class FakeFollowup:
-    def __init__(self, interaction: FakeInteraction) -> None:
-        self._interaction = interaction
-
-    async def send(self, content: str | None = None, **kwargs: Any) -> None:
-        assert self._interaction.response.is_done(), "followup before the response"
-        self._interaction.record("followup", content, **kwargs)
-
-
-@dataclass
-class FakeRole:
-    id: int
-
-
-@dataclass
-class FakeUser:
-    id: int
-    roles: list[FakeRole] = field(default_factory=list)
-    bot: bool = False
-
-    @property
-    def mention(self) -> str:
-        return f"<@{self.id}>"
-
-
-@dataclass
-class FakeGuild:
-    id: int
-
-
-class FakeInteraction:
-    """Just the parts of discord.Interaction the cogs use; records every answer in `sent`."""
-
-    def __init__(
-        self,
-        client: discord.Client,
-        *,
-        user_id: int = 222,
-        role_ids: tuple[int, ...] = (),
-        guild_id: int | None = GUILD_ID,
-        locale: discord.Locale = discord.Locale.american_english,
-        manage_guild: bool = False,
-        component: bool = False,
-    ) -> None:
-        self.client = client
-        self.user = FakeUser(user_id, [FakeRole(r) for r in role_ids])
-        self.guild = FakeGuild(guild_id) if guild_id is not None else None
-        self.guild_id = guild_id
-        self.channel_id = 77
-        self.locale = locale
-        self.permissions = discord.Permissions(manage_guild=manage_guild)
-        self.type = (
-            discord.InteractionType.component if component else discord.InteractionType.application_command
-        )
-        self.response = FakeResponse(self)
-        self.followup = FakeFollowup(self)
-        self.sent: list[Sent] = []
-        self.deleted_original = False
-
-    def record(self, via: str, content: str | None, **kwargs: Any) -> None:
-        self.sent.append(
-            Sent(via, content, kwargs.get("embed"), kwargs.get("view"), bool(kwargs.get("ephemeral", False)))
-        )
-
-    async def edit_original_response(self, content: str | None = None, **kwargs: Any) -> None:
-        self.record("edit_original", content, **kwargs)
-
-    async def delete_original_response(self) -> None:
-        self.deleted_original = True
-
-    @property
-    def last(self) -> Sent:
-        assert self.sent, "the bot answered nothing"
-        return self.sent[-1]
-
-
-@pytest.fixture
-def interaction(bot: SpotifyBot) -> Any:
-    """A factory: interaction(user_id=..., role_ids=..., guild_id=None for a DM, locale=...)."""
-
-    def make(**kwargs: Any) -> Any:
-        return FakeInteraction(bot, **kwargs)
-
-    return make

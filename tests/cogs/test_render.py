@@ -53,3 +53,18 @@ def test_trim_respects_limit() -> None:
     assert trim("abcdef", 4) == "abc…"
     assert trim("abc", 4) == "abc"
     assert len(trim("x" * 5000, 4096)) == 4096
+
+
+def test_fit_embed_keeps_every_embed_within_6000_characters() -> None:
+    import discord
+
+    from cogs.render import embed_length_ok, fit_embed
+
+    embed = discord.Embed(title="t" * 256, description="d" * 4096)
+    for i in range(3):
+        embed.add_field(name=f"f{i}", value="v" * 1024)
+    embed.set_footer(text="x" * 2048)
+    assert not embed_length_ok(embed)
+    fitted = fit_embed(embed)
+    assert embed_length_ok(fitted) and fitted.title == "t" * 256
+    assert (fitted.description or "").endswith("…") and len(fitted.fields) == 3

@@ -10,7 +10,7 @@ from bot.llm.budget import day_window
 from bot.llm.chain import LLMChain, build_chain
 from bot.storage.crypto import TokenCipher
 from bot.storage.sqlite import SqliteRepository
-from tests.fakes.llm_server import FakeLLMServer, answer
+from tests.fakes.llm_server import FakeLLMServer, answer, rate_limited
 from tests.llm.helpers import run_command, settings_for
 
 MODEL = "openai/gpt-oss-20b"
@@ -91,3 +91,22 @@ async def test_requests_and_tokens_are_counted_in_the_shared_counters(
         await repo.close()
     assert requests == 1
     assert tokens == result.prompt_tokens + result.completion_tokens  # the settled usage, not the estimate
+
+
+async def test_a_long_429_is_remembered_after_a_restart(llm_server: FakeLLMServer, tmp_path: Path) -> None:
+    llm_server.script(rate_limited(retry_after=3 * 3600), times=1)  # Groq: tokens per day spent
+    repo = await open_repo(tmp_path)
+    chain = groq_only(llm_server, repo)
+    try:
+        assert await run_command(chain, "hold on") is None
+    finally:
+        await chain.aclose()
+        await repo.close()
+    repo = await open_repo(tmp_path)
+    restarted = groq_only(llm_server, repo)
+    try:
+        assert await run_command(restarted, "hold on") is None
+    finally:
+        await restarted.aclose()
+        await repo.close()
+    assert len(llm_server.requests) == 1

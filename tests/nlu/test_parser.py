@@ -204,3 +204,19 @@ async def test_gpt_oss_requests_ask_for_low_reasoning_and_a_bounded_answer(
     assert openrouter["model"] == "openai/gpt-oss-20b:free"
     assert openrouter["reasoning_effort"] == "low" and openrouter["max_tokens"] == COMMAND_MAX_TOKENS
     assert COMMAND_MAX_TOKENS + command_prompt_tokens() <= 8000 // 12  # 12 commands a minute fit Groq's TPM
+
+
+async def test_the_same_words_asked_at_once_share_one_model_call(
+    llm_server: FakeLLMServer,  # noqa: F811
+    parser: IntentParser,
+) -> None:
+    llm_server.latency["groq"] = 0.1
+    plans = await asyncio.gather(
+        *(parser.parse(VAGUE_EN, Context(user_id=n, guild_id=n)) for n in range(5)),
+        parser.parse(VAGUE_EN, Context(user_id=9, current_track="Get Lucky — Daft Punk")),
+    )
+    assert (
+        len(llm_server.requests) == 2
+    )  # the five without a track shared one request; the sixth asked itself
+    assert [p.source.startswith("cache:") for p in plans[:5]].count(True) == 4
+    assert parser.plan_cache.stats()["hits"] == 4

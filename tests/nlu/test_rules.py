@@ -399,7 +399,7 @@ HELD_OUT: list[tuple[str, list[dict[str, Any]] | None]] = [
     ("turn off the sound", vol(0)),
     ("play another one bites the dust", play("another one bites the dust")),
     ("change the song to hello", None),
-    ("play on my kitchen speaker", None),
+    ("play on my kitchen speaker", [{"action": "transfer", "device": "kitchen speaker"}]),
     ("play some jazz", play("jazz", "genre")),
     ("pon algo de salsa", play("salsa", "genre")),
 ]

@@ -82,7 +82,6 @@ def settings() -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         spotify_client_id=MAIN_APP,
-        spotify_threads=16,
         spotify_timeout_s=5.0,
         session_idle_s=900.0,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import email.utils
 import time
 
+import aiohttp
 import pytest
-import requests
 from spotipy.exceptions import SpotifyException
 
 from bot.demo.spotify_server import FakeSpotify
@@ -75,8 +75,9 @@ def test_only_5xx_and_network_failures_are_transient() -> None:
     assert is_transient(SpotifyException(503, -1, "x"))
     assert not is_transient(SpotifyException(429, -1, "x"))
     assert not is_transient(SpotifyException(404, -1, "x", reason="NO_ACTIVE_DEVICE"))
-    assert is_transient(requests.exceptions.ReadTimeout())
-    assert is_transient(requests.exceptions.ConnectionError())
+    assert is_transient(TimeoutError())
+    assert is_transient(aiohttp.ServerDisconnectedError())
+    assert is_transient(aiohttp.ClientConnectionError())
     assert not is_transient(ValueError())
 
 

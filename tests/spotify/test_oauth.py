@@ -430,17 +430,3 @@ def test_every_account_message_has_english_and_spanish_with_the_same_placeholder
         assert set(texts) == {"en", "es"}, key
         names = [{name for _, name, _, _ in formatter.parse(text) if name} for text in texts.values()]
         assert names[0] == names[1], key
-
-
-async def test_our_short_link_redirects_to_spotify_until_the_state_expires(env: Env) -> None:
-    """With a long public URL the button carries {PUBLIC_BASE_URL}/link/<state> instead (512-character limit)."""
-    authorize = await env.links.start_link(ALICE, GUILD, "en")
-    state = parse_qs(urlsplit(authorize).query)["state"][0]
-    short = f"{env.web_base}/link/{state}"
-    async with aiohttp.ClientSession() as http, http.get(short, allow_redirects=False) as resp:
-        assert resp.status == 302
-        assert parse_qs(urlsplit(resp.headers["Location"]).query)["state"] == [state]
-    env.clock.now += 601
-    async with aiohttp.ClientSession() as http, http.get(short, allow_redirects=False) as resp:
-        assert resp.status == 404
-        assert "/spotify link" in await resp.text()

@@ -126,7 +126,7 @@ class GatewayConnection:
         self.session = session
         fake.gateway_sessions[session.id] = session
         fake.identifies += 1
-        guilds = [g for g in fake.world.guilds.values() if g.bot_installed and fake.shard_of(g.id, session)]
+        guilds = [g for g in fake.world.guilds.values() if g.bot_member and fake.shard_of(g.id, session)]
         await self.dispatch(
             "READY",
             {

@@ -158,6 +158,22 @@ class DiscordHarness:
             self._pointing.close()
             self._pointing = None
 
+    # -- building the world while the bot runs --------------------------------------------------------------
+
+    def new_user(self, name: str, guild: Guild | None = None, roles: list[Role] | None = None) -> User:
+        """A user, member of `guild` (default: the test guild) with `roles`."""
+        user = self.fake.add_user(name)
+        self.fake.add_member(guild or self.guild, user, roles)
+        return user
+
+    async def new_guild(self, name: str, *, bot_member: bool = True, bot_installed: bool = True) -> Guild:
+        """Another guild; when the bot is a member it gets the guild's GUILD_CREATE, as on a real join."""
+        guild = self.fake.add_guild(name, bot_installed=bot_installed, bot_member=False)
+        if bot_member:
+            await self.fake.join_guild(guild)
+            await asyncio.sleep(QUIET_S)
+        return guild
+
     # -- waiting ---------------------------------------------------------------------------------------------
 
     async def _wait(self, done: Callable[[], bool], counter: Callable[[], int], wait_s: float) -> None:
@@ -278,9 +294,12 @@ class DiscordHarness:
         locale: str = "en-US",
         user_installed: bool = False,
         wait_s: float = TIMEOUT_S,
-        **options: Any,
+        options: dict[str, Any] | None = None,
+        **named: Any,
     ) -> Answer:
-        """Run `/path` ("play", "queue add") with options (names as registered; `_` for `-`)."""
+        """Run `/path` ("play", "queue add") with options (names as registered; `_` for `-`; pass `options=`
+        for names that clash with these parameters, e.g. {"user": someone})."""
+        options = {**named, **(options or {})}
         user, channel = self._where(user, channel, dm)
         data = self._command_data(path, channel, options, None, user_installed)
         inter = self.fake.new_interaction(

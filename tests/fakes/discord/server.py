@@ -88,6 +88,9 @@ class FakeDiscord:
         self.identifies = 0
         self.resumes = 0
         self.changed = asyncio.Condition()
+        # Called with (method, path) before each REST request is handled: lets a test act "meanwhile"
+        # (e.g. the user deletes their message while the bot is typing).
+        self.before_request: list[Callable[[str, str], None]] = []
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -163,10 +166,20 @@ class FakeDiscord:
         return user
 
     def add_guild(
-        self, name: str = "guild", *, bot_installed: bool = True, bot_permissions: int | None = None
+        self,
+        name: str = "guild",
+        *,
+        bot_installed: bool = True,
+        bot_member: bool | None = None,
+        bot_permissions: int | None = None,
     ) -> Guild:
-        """A guild owned by `fake.owner` with @everyone, a bot role and one text channel."""
-        guild = Guild(snowflake(), name, owner_id=self.owner.id, bot_installed=bot_installed)
+        """A guild owned by `fake.owner` with @everyone, a bot role and one text channel.
+        bot_installed=False: only users installed the app (a partial guild); bot_member=False with
+        bot_installed=True: added with only the applications.commands scope (no bot user, no GUILD_CREATE)."""
+        member = bot_installed if bot_member is None else bot_member
+        guild = Guild(
+            snowflake(), name, owner_id=self.owner.id, bot_installed=bot_installed, bot_member=member
+        )
         everyone = r.VIEW_CHANNEL | r.SEND_MESSAGES | r.READ_MESSAGE_HISTORY | r.USE_APPLICATION_COMMANDS
         guild.roles[guild.id] = Role(guild.id, "@everyone", everyone)
         bot_role = Role(snowflake(), "spotifybot", r.EMBED_LINKS if bot_permissions is None else 0, 1)
@@ -174,7 +187,7 @@ class FakeDiscord:
         if bot_permissions is not None:
             guild.roles[guild.id] = Role(guild.id, "@everyone", bot_permissions)
         guild.members[self.owner.id] = []
-        if bot_installed:
+        if member:
             guild.members[self.bot.id] = [bot_role.id]
         self.world.guilds[guild.id] = guild
         self.add_channel(guild, "general")
@@ -268,6 +281,14 @@ class FakeDiscord:
             await session.dispatch("MESSAGE_CREATE", data)
         return message
 
+    async def join_guild(self, guild: Guild) -> None:
+        """The bot was added to `guild`: GUILD_CREATE to the sessions (as Discord does on join)."""
+        guild.bot_installed = guild.bot_member = True
+        guild.members.setdefault(
+            self.bot.id, [r_id for r_id, role in guild.roles.items() if role.position == 1]
+        )
+        await self.dispatch("GUILD_CREATE", self.world.guild_create(guild), guild.id)
+
     async def reconnect(self) -> None:
         """Ask every connected session to reconnect (op 7); discord.py resumes."""
         for session in self.gateway_sessions.values():
@@ -327,7 +348,7 @@ class FakeDiscord:
             member = world.member_payload(guild, user.id)
             member["permissions"] = str(guild.permissions_of(user.id))
             payload["member"] = member
-            if not guild.bot_installed:
+            if not guild.bot_member:
                 payload["guild"] = {"id": str(guild.id), "locale": guild.locale, "features": []}
         else:
             payload["user"] = user.payload()
@@ -374,6 +395,8 @@ class FakeDiscord:
         request[BODY] = body
         exchange = Exchange(request.method, path, dict(request.query), body, 0)
         self.exchanges.append(exchange)
+        for hook in list(self.before_request):
+            hook(request.method, path)
         for rule in self.rate_limits:
             if rule.count > 0 and rule.method == request.method and rule.path.fullmatch(path):
                 rule.count -= 1
@@ -671,7 +694,7 @@ class FakeDiscord:
         data = request[BODY] or {}
         r.check_message(data)
         guild = self.world.guilds.get(inter.guild_id) if inter.guild_id is not None else None
-        partial = inter.user_installed and (guild is None or not guild.bot_installed)
+        partial = inter.user_installed and (guild is None or not guild.bot_member)
         if partial and len(inter.followup_ids) >= r.USER_APP_FOLLOWUP_LIMIT:
             raise r.DiscordError(r.MAX_FOLLOWUPS)
         original = self.world.messages.get(inter.original_id) if inter.original_id else None
@@ -721,7 +744,7 @@ class FakeDiscord:
             raise r.DiscordError(r.MISSING_ACCESS)
         if channel.guild_id is not None:
             guild = self.world.guilds[channel.guild_id]
-            if not guild.bot_installed or not self.world.bot_permissions(channel) & r.VIEW_CHANNEL:
+            if not guild.bot_member or not self.world.bot_permissions(channel) & r.VIEW_CHANNEL:
                 raise r.DiscordError(r.MISSING_ACCESS)
         return channel
 

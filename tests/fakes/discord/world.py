@@ -138,7 +138,9 @@ class Guild:
     roles: dict[int, Role] = field(default_factory=dict)
     members: dict[int, list[int]] = field(default_factory=dict)  # user id -> role ids (without @everyone)
     channel_ids: list[int] = field(default_factory=list)
-    bot_installed: bool = True  # False: the app is only user-installed here (a partial guild)
+    bot_installed: bool = True  # the app is installed in the guild (its commands; integration owner "0")
+    bot_member: bool = True  # the bot user is in the guild (GUILD_CREATE, channel access); False with only
+    # the applications.commands scope, or when the app is only user-installed here (a partial guild)
     locale: str = "en-US"
 
     def permissions_of(self, user_id: int) -> int:
@@ -269,7 +271,7 @@ class World:
         if channel.guild_id is None:
             return r.VIEW_CHANNEL | r.SEND_MESSAGES | r.EMBED_LINKS | r.READ_MESSAGE_HISTORY
         guild = self.guilds[channel.guild_id]
-        if not guild.bot_installed:
+        if not guild.bot_member:
             return 0
         perms = guild.permissions_of(self.bot.id)
         if perms == (1 << 53) - 1:
