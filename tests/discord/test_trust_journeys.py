@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 import sys
 
@@ -18,6 +19,7 @@ from bot.config import Settings
 from tests.fakes.discord import DiscordHarness, link_spotify
 from tests.fakes.discord.harness import Answer, components_of, message_text
 from tests.fakes.discord.world import Message, User
+from tests.fakes.llm_server import FakeLLMServer, answer
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -206,6 +208,22 @@ async def test_markdown_mentions_and_bidi_controls_are_shown_inert(
     shown = devices.text
     assert "[speaker](https://evil.example)" not in shown and "**Boss**" not in shown
     assert "\\*\\*Boss\\*\\*" in shown and "\u202e" not in shown
+
+
+async def test_a_language_model_reply_cannot_post_a_masked_link(
+    discord_env: DiscordHarness, linked: str
+) -> None:
+    h = discord_env
+    reply = {"action": "reply", "text": "Sure! [Claim your free nitro](https://evil.example) <@&1> \u202eok"}
+    llm: FakeLLMServer = h.llm  # type: ignore[attr-defined]
+    llm.script(answer(json.dumps({"actions": [reply]})), times=None)
+    try:
+        said = await h.mention("what do you think about the weather and jazz festivals in general")
+    finally:
+        llm.clear_script()
+    assert "Claim your free nitro" in said.text
+    assert "[Claim your free nitro](https://evil.example)" not in said.text
+    assert "<@&1>" not in said.text and "\u202e" not in said.text
 
 
 # -- item 9: /seek ---------------------------------------------------------------------------------------

@@ -127,3 +127,38 @@ def test_limits_the_fake_checks_on_every_body() -> None:
     rules.check_message(
         {"content": "fine", "components": [{"type": 1, "components": [dict(long_url, url="https://x")]}]}
     )
+
+
+async def test_a_user_install_in_a_server_without_the_bot_gets_five_followups(fake: FakeDiscord) -> None:
+    guild = fake.add_guild("partial", bot_installed=False)
+    user = fake.add_user("u")
+    inter = fake.new_interaction(
+        2, user, fake.general(guild), {"id": "1", "name": "help", "type": 1}, user_installed=True
+    )
+    assert "guild" in inter.payload and inter.payload["authorizing_integration_owners"] == {"1": str(user.id)}
+    await call(fake, "POST", f"/interactions/{inter.id}/{inter.token}/callback", MESSAGE)
+    hook = f"/webhooks/{fake.world.application_id}/{inter.token}?wait=true"
+    for _ in range(rules.USER_APP_FOLLOWUP_LIMIT):
+        assert (await call(fake, "POST", hook, {"content": "more"}))[0] == 200
+    status, body = await call(fake, "POST", hook, {"content": "one too many"})
+    assert (status, body["code"]) == (400, rules.MAX_FOLLOWUPS)
+    status, body = await call(fake, "POST", f"/channels/{fake.general(guild).id}/messages", {"content": "x"})
+    assert (status, body["code"]) == (403, rules.MISSING_ACCESS)
+
+
+async def test_the_gateway_refuses_privileged_intents_not_granted(fake: FakeDiscord) -> None:
+    import json
+    import zlib
+
+    async with (
+        aiohttp.ClientSession() as http,
+        http.ws_connect(fake.gateway_url + "?v=10&encoding=json&compress=zlib-stream") as ws,
+    ):
+        inflate = zlib.decompressobj()
+        hello = json.loads(inflate.decompress((await ws.receive()).data))
+        assert hello["op"] == 10
+        await ws.send_json(
+            {"op": 2, "d": {"token": fake.token, "intents": rules.INTENT_MESSAGE_CONTENT, "properties": {}}}
+        )
+        closing = await ws.receive()
+        assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == 4014
