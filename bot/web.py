@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.i18n import normalise_lang, t
+from bot.i18n import CATALOG, normalise_lang, t
 from bot.shortlinks import ShortLinks
 from bot.spotify.oauth import LinkResult, LinkService
 
@@ -53,15 +54,25 @@ def _plain(text: str) -> str:
     return text.replace("**", "").replace("`", "")
 
 
-def render_page(result: LinkResult) -> str:
+def for_surface(key: str, terminal: bool) -> str:
+    """`key`, or its `.terminal` variant when the link was started from the terminal chat and one exists."""
+    return f"{key}.terminal" if terminal and f"{key}.terminal" in CATALOG else key
+
+
+def render_page(result: LinkResult, *, terminal: bool = False) -> str:
+    """The page the browser lands on. `terminal`: the link was started by `chat --spotify`, not in Discord."""
     lang = normalise_lang(result.lang)
+    message = t(for_surface(result.key, terminal), lang, **result.params)
     return _PAGE.format(
         lang=lang,
         title=html.escape(t("account.page_title_ok" if result.ok else "account.page_title_failed", lang)),
         colour="#1db954" if result.ok else "#b3261e",
-        message=html.escape(_plain(result.message(lang))),
-        close=html.escape(t("account.page_close", lang)),
+        message=html.escape(_plain(message)),
+        close=html.escape(t(for_surface("account.page_close", terminal), lang)),
     )
+
+
+LinkResultListener = Callable[[LinkResult], None]
 
 
 class OAuthWebServer:
@@ -69,10 +80,20 @@ class OAuthWebServer:
     and GET /healthz. No access log: URLs carry OAuth codes."""
 
     def __init__(
-        self, links: LinkService, host: str, port: int, short_links: ShortLinks | None = None
+        self,
+        links: LinkService,
+        host: str,
+        port: int,
+        short_links: ShortLinks | None = None,
+        *,
+        terminal: bool = False,
+        on_result: LinkResultListener | None = None,
     ) -> None:
+        """`terminal`: pages speak of the terminal chat; `on_result`: told of every callback's outcome."""
         self._links = links
         self._short_links = short_links
+        self._terminal = terminal
+        self._on_result = on_result
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -134,7 +155,12 @@ class OAuthWebServer:
         except Exception:
             log.exception("OAuth callback failed")
             result = LinkResult(False, "account.link_failed", {}, lang)
+        if self._on_result is not None:
+            self._on_result(result)
         status = 200 if result.ok else _STATUS.get(result.key, 200)
         return web.Response(
-            text=render_page(result), status=status, content_type="text/html", headers=_HEADERS
+            text=render_page(result, terminal=self._terminal),
+            status=status,
+            content_type="text/html",
+            headers=_HEADERS,
         )

@@ -16,6 +16,7 @@ from bot.spotify.outcome import Outcome
 from cogs.account import link_view, links_button_url
 from cogs.common import message_context, reply_to, services_of, state_of
 from cogs.errors import report_message_error
+from cogs.offer import offer_view_for
 from cogs.recommend import expire_recommendations, recommend_view_for
 from cogs.render import outcomes_embed
 
@@ -61,7 +62,12 @@ class AssistantCog(commands.Cog, name="Assistant"):
             response = await services_of(self.bot).assistant.handle_text(text, ctx)
             lang = response.lang
             embed = outcomes_embed(response.outcomes, lang)
-            await self._send(message, embed, response.outcomes, text, ctx, lang)
+            if response.offer is not None:  # e.g. "create the playlist gym?": a button to say yes
+                embed.description = f"{embed.description}\n{response.offer.question(lang)}"
+                view = offer_view_for(response.offer, message.author.id, lang)
+                await reply_to(message, embed=embed, view=view)
+            else:
+                await self._send(message, embed, response.outcomes, text, ctx, lang)
         except Exception as exc:
             if not isinstance(exc, UserFacingError):
                 log.exception("answering message %s failed", message.id)

@@ -62,14 +62,16 @@ async def test_without_control_permission_playback_is_refused_but_reading_is_not
     assert allowed.ok
 
 
-async def test_first_failure_stops_the_plan(services: Services) -> None:
+async def test_first_failure_stops_the_plan_and_says_what_was_not_done(services: Services) -> None:
     fake = player(services)
     fake.set_active_device(DEMO_USER, None)
     response = await services.assistant.handle_text("skip and turn it up", dm())
-    assert len(response.outcomes) == 1
     assert not response.ok
     assert "device" in response.messages()[0].lower()
+    assert response.messages()[1] == "Because of that, I did not go on to change the volume."
     assert not [r for r in fake.requests if r.path.endswith("/volume")]
+    spanish = await services.assistant.handle_text("pon zzqqxxnada y sube el volumen", dm())
+    assert spanish.messages()[1] == "Por eso no seguí con lo demás: cambiar el volumen."
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x07\n"])

@@ -153,6 +153,9 @@ class PlayerApi(FakeCore):
         if context_uri is None and uris is None:
             if offset is not None:
                 raise ApiError(400, "Offset requires a context_uri or uris")
+            if p.current_uri is None and p.queue:
+                p.next()  # nothing loaded yet: start with what was queued
+                return self._ok()
             if p.current_uri is None:
                 raise ApiError(404, "Player command failed: Nothing to play", "UNKNOWN")
             if p.is_playing:
@@ -213,7 +216,7 @@ class PlayerApi(FakeCore):
 
     async def _next(self, request: web.Request) -> web.Response:
         p = self._command_target(request, self._user(request))
-        if p.current_uri is None:
+        if p.current_uri is None and not p.queue:
             raise restriction_violated()
         p.next()
         return self._ok()
@@ -283,9 +286,7 @@ class PlayerApi(FakeCore):
             raise ApiError(400, "Required parameter uri missing")
         uri = self._resolve_track_uri(uri)
         p = self._command_target(request, user)
-        if p.current_uri is None:
-            raise no_active_device()
-        p.add_to_queue(uri)
+        p.add_to_queue(uri)  # an active device with nothing loaded keeps the queue for the next play
         return self._ok()
 
     async def _recently_played(self, request: web.Request) -> web.Response:

@@ -102,4 +102,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You can close this tab and go back to Discord.",
         "es": "Puedes cerrar esta pestaña y volver a Discord.",
     },
+    # The same pages and messages when the link was started from the terminal (`chat --spotify`).
+    "account.page_close.terminal": {
+        "en": "You can close this tab and go back to the terminal.",
+        "es": "Puedes cerrar esta pestaña y volver a la terminal.",
+    },
+    "account.linked.terminal": {
+        "en": "Linked as {name}. Your commands now act on this Spotify account.",
+        "es": "Vinculado como {name}. Tus comandos actúan ahora sobre esta cuenta de Spotify.",
+    },
+    "account.state_invalid.terminal": {
+        "en": (
+            'This link was already used or is not valid. If the terminal said "Linked as …", you are done; '
+            "otherwise run .venv/bin/python -m bot chat --spotify again."
+        ),
+        "es": (
+            'Este enlace ya se usó o no es válido. Si la terminal dijo "Vinculado como …", ya está; si no, '
+            "vuelve a ejecutar .venv/bin/python -m bot chat --spotify."
+        ),
+    },
+    "account.state_expired.terminal": {
+        "en": "This link has expired (links work for 10 minutes). Run .venv/bin/python -m bot chat --spotify again.",
+        "es": "Este enlace ha caducado (sirven 10 minutos). Vuelve a ejecutar .venv/bin/python -m bot chat --spotify.",
+    },
+    "account.denied.terminal": {
+        "en": (
+            "You declined the Spotify authorisation, so nothing was linked. "
+            "Run .venv/bin/python -m bot chat --spotify to try again."
+        ),
+        "es": (
+            "Rechazaste la autorización de Spotify, así que no se vinculó nada. "
+            "Ejecuta .venv/bin/python -m bot chat --spotify para volver a intentarlo."
+        ),
+    },
+    "account.link_failed.terminal": {
+        "en": "Spotify could not finish the link. Run .venv/bin/python -m bot chat --spotify again in a moment.",
+        "es": "Spotify no pudo completar la vinculación. Vuelve a ejecutar .venv/bin/python -m bot chat --spotify en un momento.",
+    },
+    "account.wrong_user.terminal": {
+        "en": "That link was started somewhere else. Use the address this terminal printed.",
+        "es": "Ese enlace se inició en otro sitio. Usa la dirección que imprimió esta terminal.",
+    },
 }

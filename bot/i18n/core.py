@@ -158,19 +158,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "[reproductor de demostración] Sin cuenta de Spotify vinculada: los comandos van a un reproductor simulado.",
     },
     "run.no_token": {
-        "en": "DISCORD_TOKEN is not set. Put it in the environment or .env (see README), or run `python -m bot chat` for the terminal chat.",
-        "es": "DISCORD_TOKEN no está definido. Ponlo en el entorno o en .env (ver README), o usa `python -m bot chat` para el chat de terminal.",
+        "en": "DISCORD_TOKEN is not set. Put it in the environment or .env (see README), or run `.venv/bin/python -m bot chat` for the terminal chat.",
+        "es": "DISCORD_TOKEN no está definido. Ponlo en el entorno o en .env (ver README), o usa `.venv/bin/python -m bot chat` para el chat de terminal.",
     },
     "chat.need_client_id": {
         "en": "Set SPOTIFY_CLIENT_ID (see README: create an app at developer.spotify.com) to link a real account.",
         "es": "Define SPOTIFY_CLIENT_ID (ver README: crea una app en developer.spotify.com) para vincular una cuenta real.",
     },
     "chat.open_url": {
-        "en": "Open this URL to link Spotify (or paste here the URL you were redirected to):\n{url}",
-        "es": "Abre esta URL para vincular Spotify (o pega aquí la URL a la que te redirigió):\n{url}",
+        "en": (
+            "Open this address in your browser to link Spotify (it works once, for 10 minutes):\n{url}\n"
+            "Waiting for your answer in the browser…"
+        ),
+        "es": (
+            "Abre esta dirección en el navegador para vincular Spotify (sirve una vez, durante 10 minutos):\n{url}\n"
+            "Esperando tu respuesta en el navegador…"
+        ),
+    },
+    "chat.open_url.paste": {
+        "en": "If the page after approving does not load, copy its whole address and paste it here.",
+        "es": "Si la página que aparece después de aceptar no carga, copia su dirección completa y pégala aquí.",
     },
     "chat.link_failed": {
-        "en": "Linking did not complete. Run `python -m bot chat --spotify` to try again.",
-        "es": "La vinculación no se completó. Ejecuta `python -m bot chat --spotify` para reintentarlo.",
+        "en": "Linking did not complete. Run `.venv/bin/python -m bot chat --spotify` to try again.",
+        "es": "La vinculación no se completó. Ejecuta `.venv/bin/python -m bot chat --spotify` para reintentarlo.",
+    },
+    "chat.link_timeout": {
+        "en": "No answer from the browser in {minutes} minutes, so nothing was linked. Run `.venv/bin/python -m bot chat --spotify` to try again.",
+        "es": "El navegador no respondió en {minutes} minutos, así que no se vinculó nada. Ejecuta `.venv/bin/python -m bot chat --spotify` para reintentarlo.",
+    },
+    "chat.linked_as": {
+        "en": "Linked as {name}.",
+        "es": "Vinculado como {name}.",
+    },
+    "chat.link_needs_relink": {
+        "en": "The Spotify link of {name} has expired: linking again.",
+        "es": "La vinculación de Spotify de {name} ha caducado: vinculando de nuevo.",
+    },
+    "chat.port_busy": {
+        "en": (
+            "Cannot listen on {host}:{port} (something else uses it), so the browser could not come back here. "
+            "Stop that program, or set WEB_PORT and the matching SPOTIFY_REDIRECT_URI to a free port."
+        ),
+        "es": (
+            "No puedo escuchar en {host}:{port} (otro programa lo usa), así que el navegador no podría volver aquí. "
+            "Cierra ese programa o define WEB_PORT y la SPOTIFY_REDIRECT_URI correspondiente con un puerto libre."
+        ),
     },
 }

@@ -85,6 +85,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Nothing is playing right now. Start something first.",
         "es": "No suena nada ahora mismo. Pon algo primero.",
     },
+    "spotify.nothing_loaded": {
+        "en": "Nothing is playing on {device} yet. Start something first, e.g. `play Daft Punk`.",
+        "es": "Todavía no suena nada en {device}. Pon algo primero, p. ej. `pon Daft Punk`.",
+    },
+    "spotify.playlist_none": {
+        "en": 'You have no playlist called "{name}" (you have no playlists yet).',
+        "es": 'No tienes ninguna playlist llamada "{name}" (aún no tienes playlists).',
+    },
     "spotify.playlist_not_found": {
         "en": 'You have no playlist called "{name}". Your playlists: {playlists}.',
         "es": 'No tienes ninguna playlist llamada "{name}". Tus playlists: {playlists}.',

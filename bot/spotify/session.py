@@ -220,7 +220,11 @@ class GuildSession:
         except UserFacingError:
             devices = []
         error: UserFacingError = exc
-        if devices:
+        active = next((d for d in devices if d.is_active), None)
+        if active is not None and name != "play":
+            # Spotify lists an active device but has nothing loaded on it: the device is not the problem.
+            error = NothingPlaying("spotify.nothing_loaded", device=active.name)
+        elif devices:
             error = NoActiveDevice(
                 "spotify.no_active_device.list", devices=device_names(devices), device=devices[0].name
             )
@@ -289,7 +293,10 @@ class GuildSession:
         try:
             await self._api.call("player.pause", self._api.sp.pause_playback, idempotent=True)
         except PlayerRestricted:
-            if await self._is_playing(expected=False) is not False:
+            state = await self._is_playing(expected=False)
+            if state is None:
+                raise NothingPlaying() from None
+            if state:
                 raise
             return Outcome(action="pause", ok=True, key="spotify.pause.already")
         self._memory.saw_playing(False, self._clock())
@@ -299,7 +306,10 @@ class GuildSession:
         try:
             await self._api.call("player.play", self._api.sp.start_playback, idempotent=True)
         except PlayerRestricted:
-            if await self._is_playing(expected=True) is not True:
+            state = await self._is_playing(expected=True)
+            if state is None:
+                raise NothingPlaying() from None
+            if not state:
                 raise
             return Outcome(action="resume", ok=True, key="spotify.resume.already")
         self._memory.saw_playing(True, self._clock())
@@ -319,15 +329,25 @@ class GuildSession:
     async def _skip(self, action: a.Skip, ctx: Context) -> Outcome:
         self._memory.saw_playing(None, self._clock())  # a paused player may or may not start again
         for _ in range(action.count):
-            await self._api.call("player.next", self._api.sp.next_track, idempotent=False)
+            await self._nothing_loaded_check("player.next", self._api.sp.next_track)
         if action.count == 1:
             return Outcome(action="skip", ok=True, key="spotify.skip.ok")
         return Outcome(action="skip", ok=True, key="spotify.skip.many", params={"count": action.count})
 
     async def _previous(self, action: a.Previous, ctx: Context) -> Outcome:
         self._memory.saw_playing(None, self._clock())
-        await self._api.call("player.previous", self._api.sp.previous_track, idempotent=False)
+        await self._nothing_loaded_check("player.previous", self._api.sp.previous_track)
         return Outcome(action="previous", ok=True, key="spotify.previous.ok")
+
+    async def _nothing_loaded_check(self, what: str, fn: Callable[[], object]) -> None:
+        """Skip/previous: a 403 with nothing loaded means nothing is playing, not a restricted device."""
+        try:
+            await self._api.call(what, fn, idempotent=False)
+        except PlayerRestricted:
+            playback = await self._current()
+            if playback is None or playback.track is None:
+                raise NothingPlaying() from None
+            raise
 
     async def _seek(self, action: a.Seek, ctx: Context) -> Outcome:
         playback = await self._current()
@@ -455,7 +475,9 @@ class GuildSession:
         match = process.extractOne(fold(name), choices, scorer=fuzz.WRatio, score_cutoff=PLAYLIST_CUTOFF)
         if match is None:
             names = ", ".join(str(p.get("name")) for p in playlists[:LIST_SHOWN])
-            raise PlaylistNotFound(name=name, playlists=names or "—")
+            if not names:
+                raise PlaylistNotFound("spotify.playlist_none", name=name)
+            raise PlaylistNotFound(name=name, playlists=names)
         return playlists[match[2]]
 
     async def _add_items(self, playlist_id: str, uris: list[str]) -> None:

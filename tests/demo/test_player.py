@@ -243,3 +243,21 @@ async def test_recently_played_lists_skipped_tracks(spotify_user: Pair) -> None:
     recent = await asyncio.to_thread(sp.current_user_recently_played, 5)
     assert [i["track"]["name"] for i in recent["items"]] == ["Airbag"]
     assert recent["items"][0]["context"]["uri"] == album.uri
+
+
+async def test_queue_on_an_idle_active_device_is_kept_and_played_next(spotify_user: Pair) -> None:
+    """Nothing loaded, but the device is active: queueing is accepted (not NO_ACTIVE_DEVICE), play starts it."""
+    fake, sp = spotify_user
+    song = fake.catalog.track_by_title("Get Lucky", "Daft Punk")
+
+    def run() -> None:
+        assert sp.current_playback() is None
+        assert any(d["is_active"] for d in sp.devices()["devices"])
+        sp.add_to_queue(song.uri)
+        assert [t["name"] for t in sp.queue()["queue"]] == ["Get Lucky"]
+        sp.start_playback()
+        playback = sp.current_playback()
+        assert playback["item"]["name"] == "Get Lucky"
+        assert playback["is_playing"] is True
+
+    await asyncio.to_thread(run)
