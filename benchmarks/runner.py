@@ -47,7 +47,7 @@ class BenchConfig:
         1000  # typical commands read for the LLM-budget figure (benchmarks/llm_budget.py)
     )
     # sustained load on PostgreSQL, 1 vs 2 worker processes (empty: not measured)
-    sustained_rates: tuple[float, ...] = (50, 100, 150, 200, 300, 400)
+    sustained_rates: tuple[float, ...] = (25, 50, 100, 150, 200, 300, 400)
     sustained_step_s: float = 8.0
     sustained_guilds: int = 100
 
@@ -59,7 +59,7 @@ class BenchConfig:
             fallback_trials=1,
             memory_guilds=1000,
             memory_parses=3000,
-            sustained_rates=(50, 100, 200),
+            sustained_rates=(25, 50, 100, 200),
             sustained_step_s=4.0,
             sustained_guilds=40,
         )

@@ -40,7 +40,7 @@ async def test_bot_loads_every_cog_serves_oauth_callbacks_and_closes_cleanly(tmp
             web_port=0,
         )
         services = await build_services(settings, api_base=fake.api_base, accounts_base=fake.accounts_base)
-        bot = SpotifyBot(services)
+        bot = SpotifyBot(services, sync_on_start=False)
         assert type(bot) is SpotifyBot and bot.shard_count is None
         await bot._async_setup_hook()
         await bot.setup_hook()

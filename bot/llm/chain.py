@@ -311,8 +311,10 @@ class LLMChain:
     ) -> None:
         provider, model = candidate.provider, candidate.model
         provider.cool_down(model, retry_after if retry_after is not None else DEFAULT_COOL_DOWN_S)
-        if retry_after is not None and retry_after >= PERSIST_COOL_DOWN_S and provider.budget is not None:
-            provider.budget.for_model(model).block_for(retry_after)  # saved: a restart does not forget it
+        budget = provider.budget
+        if retry_after is not None and retry_after >= PERSIST_COOL_DOWN_S and budget is not None:
+            # Saved, so a restart does not forget it. OpenRouter's limits are per account: block all its models.
+            (budget.account or budget.for_model(model)).block_for(retry_after)
         if candidate.retry or retry_after is None or not self._fits(retry_after, provider, deadline):
             return  # cooled down: this request and the next ones (until Retry-After) go elsewhere
         now = self._clock()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -69,6 +71,36 @@ def parse_retry_after(value: str | None) -> float | None:
     return seconds if seconds >= 0 else None
 
 
+def rate_limit_reset_after(headers: object, now: float | None = None) -> float | None:
+    """Seconds until an OpenRouter-style `X-RateLimit-Reset` (epoch ms or s) when `X-RateLimit-Remaining` is 0.
+
+    OpenRouter sends no Retry-After for its free-tier limits; the reset stamp comes in the response headers or in
+    the error body's `metadata.headers`.
+    """
+    if not isinstance(headers, Mapping):
+        return None
+    lowered = {str(k).lower(): v for k, v in headers.items()}
+    if str(lowered.get("x-ratelimit-remaining", "")).strip() != "0":
+        return None
+    try:
+        stamp = float(str(lowered.get("x-ratelimit-reset", "")).strip())
+    except ValueError:
+        return None
+    seconds = stamp / 1000.0 if stamp > 1e11 else stamp
+    return max(0.0, seconds - (time.time() if now is None else now))
+
+
+def _metadata_headers(body: object) -> object:
+    if isinstance(body, (bytes, str)):
+        try:
+            body = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return None
+    error = body.get("error", body) if isinstance(body, dict) else None
+    metadata = error.get("metadata") if isinstance(error, dict) else None
+    return metadata.get("headers") if isinstance(metadata, dict) else None
+
+
 def error_fields(body: object) -> tuple[str | None, str]:
     """(code, message) from an OpenAI-style `{"error": {...}}` body, tolerating any shape."""
     if isinstance(body, (bytes, str)):
@@ -89,7 +121,10 @@ def failure_for_status(status: int, body: object, retry_after: str | None = None
     code, message = error_fields(body)
     text = f"{code or ''} {message}".lower()
     if status == 429:
-        return ProviderFailure("rate_limited", status, code, parse_retry_after(retry_after), message)
+        wait = parse_retry_after(retry_after)
+        if wait is None:
+            wait = rate_limit_reset_after(_metadata_headers(body))
+        return ProviderFailure("rate_limited", status, code, wait, message)
     if code in _DECOMMISSIONED_CODES or "decommissioned" in text:
         return ProviderFailure("model_gone", status, code or "model_decommissioned", detail=message)
     if code in _INVALID_OUTPUT_CODES:

@@ -21,7 +21,7 @@ import openai
 
 from bot.http_pool import HttpPool
 from bot.llm.budget import ProviderBudget
-from bot.llm.errors import ProviderFailure, failure_for_status
+from bot.llm.errors import ProviderFailure, failure_for_status, rate_limit_reset_after
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,10 @@ def classify_exception(exc: BaseException) -> ProviderFailure:
         if body is None:
             with contextlib.suppress(Exception):
                 body = response.content
-        return failure_for_status(exc.status_code, body, response.headers.get("retry-after"))
+        failure = failure_for_status(exc.status_code, body, response.headers.get("retry-after"))
+        if failure.kind == "rate_limited" and failure.retry_after is None:
+            failure.retry_after = rate_limit_reset_after(response.headers)
+        return failure
     return ProviderFailure("transient", detail=type(exc).__name__)
 
 

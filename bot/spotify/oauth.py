@@ -136,7 +136,6 @@ class LinkService:
         self._timeout = aiohttp.ClientTimeout(total=settings.spotify_timeout_s)
         self._http: aiohttp.ClientSession | None = None
         self._user_locks: dict[int, asyncio.Lock] = {}
-        self._guild_lock = asyncio.Lock()
         self._listeners: list[LinkListener] = []
         self._unsaved: dict[int, _UnsavedToken] = {}
         self._refused_apps: dict[str, float] = {}  # client id -> when Spotify answered invalid_client
@@ -275,13 +274,9 @@ class LinkService:
         )
 
     async def _claim_controller(self, guild_id: int, user_id: int) -> bool:
-        """Make `user_id` the guild's controller if it has none (or already is). True when they control it."""
-        async with self._guild_lock:
-            guild = await self._repo.get_guild_settings(guild_id)
-            if guild.controller_user_id is None:
-                await self._repo.update_guild_settings(guild_id, controller_user_id=user_id)
-                return True
-            return guild.controller_user_id == user_id
+        """Make `user_id` the guild's controller if it has none (or already is). True when they control it.
+        One step in the store: two processes completing links for one guild at once cannot both win."""
+        return await self._repo.claim_controller(guild_id, user_id)
 
     async def _notify(self, result: LinkResult) -> None:
         for listener in list(self._listeners):

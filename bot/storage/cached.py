@@ -125,6 +125,13 @@ class CachedRepository:
         finally:
             self._accounts.drop(user_id)
 
+    async def claim_controller(self, guild_id: int, user_id: int) -> bool:
+        self._guilds.drop(guild_id)
+        try:
+            return await self.inner.claim_controller(guild_id, user_id)
+        finally:
+            self._guilds.drop(guild_id)
+
     async def delete_account(self, user_id: int) -> bool:
         """Guilds this user controlled lose their controller: every cached guild is dropped."""
         self._accounts.drop(user_id)

@@ -64,6 +64,14 @@ class MemoryRepository:
         account.needs_relink = True
         return True
 
+    async def claim_controller(self, guild_id: int, user_id: int) -> bool:
+        async with self._lock:
+            current = self._guilds.get(guild_id) or GuildSettings(guild_id=guild_id)
+            if current.controller_user_id is None:
+                self._guilds[guild_id] = dataclasses.replace(current, controller_user_id=user_id)
+                return True
+            return current.controller_user_id == user_id
+
     async def delete_account(self, user_id: int) -> bool:
         """Forget the user's link; guilds they controlled lose their controller (as in SQLite)."""
         async with self._lock:

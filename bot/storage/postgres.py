@@ -214,6 +214,22 @@ class PostgresRepository:
             )
         return True
 
+    async def claim_controller(self, guild_id: int, user_id: int) -> bool:
+        controller = await self._pool.fetchval(
+            "INSERT INTO guild_settings (guild_id, controller_user_id, updated_at) VALUES ($1, $2, $3) "
+            "ON CONFLICT (guild_id) DO UPDATE SET controller_user_id = excluded.controller_user_id, "
+            "updated_at = excluded.updated_at WHERE guild_settings.controller_user_id IS NULL "
+            "RETURNING controller_user_id",
+            guild_id,
+            user_id,
+            time.time(),
+        )
+        if controller is None:  # someone controls it already: is it this user?
+            controller = await self._pool.fetchval(
+                "SELECT controller_user_id FROM guild_settings WHERE guild_id = $1", guild_id
+            )
+        return bool(controller == user_id)
+
     async def delete_account(self, user_id: int) -> bool:
         """Forget the user's link; guilds they controlled lose their controller (one transaction)."""
         async with self._pool.acquire() as conn, conn.transaction():

@@ -68,6 +68,12 @@ class Repository(Protocol):
         """Flag the link for relinking (with `if_refresh_token`: only while that one is stored)."""
         ...
 
+    async def claim_controller(self, guild_id: int, user_id: int) -> bool:
+        """Make `user_id` the guild's controller if it has none, in one step (several processes may race).
+
+        True when the user controls the guild afterwards (newly or already)."""
+        ...
+
     async def delete_account(self, user_id: int) -> bool:
         """Forget the link; guilds this user controlled lose their controller. False if none existed."""
         ...

@@ -295,6 +295,20 @@ class SqliteRepository:
             await self._conn.execute("COMMIT")
         return marked
 
+    async def claim_controller(self, guild_id: int, user_id: int) -> bool:
+        async with self._write_lock:
+            await self._conn.execute(
+                "INSERT INTO guild_settings (guild_id, controller_user_id, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET controller_user_id = excluded.controller_user_id, "
+                "updated_at = excluded.updated_at WHERE guild_settings.controller_user_id IS NULL",
+                (guild_id, user_id, time.time()),
+            )
+            async with self._conn.execute(
+                "SELECT controller_user_id FROM guild_settings WHERE guild_id = ?", (guild_id,)
+            ) as cur:
+                row = await cur.fetchone()
+        return row is not None and row[0] == user_id
+
     async def delete_account(self, user_id: int) -> bool:
         """Forget the user's link; guilds they controlled lose their controller (the next linker takes over)."""
         async with self._write_lock:

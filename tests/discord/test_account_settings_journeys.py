@@ -123,3 +123,31 @@ async def test_sync_here_removes_guild_copies_instead_of_adding_them(discord_env
     h.fake.guild_commands[h.guild.id] = [dict(c, guild_id=str(h.guild.id)) for c in h.fake.global_commands]
     answer = await h.mention("sync here", user=h.fake.owner)
     assert len(answer.messages) == 1 and h.fake.guild_commands[h.guild.id] == []
+
+
+async def test_a_link_finished_in_the_browser_is_confirmed_by_dm(discord_env: DiscordHarness) -> None:
+    h = discord_env
+    spotify = h.spotify  # type: ignore[attr-defined]
+    spotify.add_user("gus", display_name="Gus")
+    spotify.register_client(SPOTIFY_CLIENT_ID, [PUBLIC + "/callback"])
+    user = h.new_user("gus")
+    (button,) = (await h.slash("spotify link", user=user, dm=True)).components
+    assert h.bot is not None and h.bot.web_base_url is not None
+    spotify.queue_authorization("gus")
+    async with aiohttp.ClientSession() as http:
+        async with http.get(
+            h.bot.web_base_url + button["url"][len(PUBLIC) :], allow_redirects=False
+        ) as short:
+            authorize = short.headers["Location"]
+        async with http.get(authorize, allow_redirects=False) as approved:
+            redirected = approved.headers["Location"]
+        callback = h.bot.web_base_url + redirected[len(PUBLIC) :]  # the browser lands on our /callback
+        async with http.get(callback) as page:
+            assert page.status == 200 and "Gus" in await page.text()
+    for _ in range(100):
+        dms = [m for m in h.fake.messages_in(h.fake.dm_channel(user)) if m.author_id == h.fake.bot.id]
+        if dms:
+            break
+        await __import__("asyncio").sleep(0.05)
+    assert dms and "Gus" in dms[-1].embeds[0]["description"]
+    assert h.requests("POST", "/users/@me/channels")

@@ -126,3 +126,17 @@ async def test_a_component_from_an_older_build_gets_an_answer(
     ]
     clicked = await h.click(message, label="Old")
     assert clicked.message.ephemeral and "expired" in clicked.text
+
+
+async def test_recommendations_in_a_mention_have_buttons_that_expire_too(
+    discord_env: DiscordHarness, linked: str
+) -> None:
+    h = discord_env
+    answer = await h.mention("recommend me songs like Daft Punk")
+    labels = [c.get("label") for c in answer.components]
+    assert labels == ["Play all", "Add to queue", "Save as playlist"], answer.text
+    played = await h.click(answer.message, label="Play all")
+    assert played.errors == [] and h.spotify.player(linked).is_playing  # type: ignore[attr-defined]
+    await asyncio.sleep(TTL_S + 0.5)
+    edited = h.fake.world.messages[answer.message.id]
+    assert all(c.get("disabled") for c in edited.components[0]["components"])  # edited as a channel message

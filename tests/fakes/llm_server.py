@@ -104,6 +104,28 @@ def decommissioned(model: str = "llama3-8b-8192") -> Step:
     )
 
 
+def free_daily_limit(reset_in_s: float = 5 * 3600.0) -> Step:
+    """OpenRouter's 429 for a spent `:free` day: no Retry-After, the reset (epoch ms) in `metadata.headers`."""
+    reset_ms = int((time.time() + reset_in_s) * 1000)
+    return Step(
+        "error",
+        status=429,
+        error={
+            "message": "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model "
+            "requests per day",
+            "code": 429,
+            "metadata": {
+                "headers": {
+                    "X-RateLimit-Limit": "50",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset": str(reset_ms),
+                },
+                "provider_name": None,
+            },
+        },
+    )
+
+
 def error_body(code: int = 502, message: str = "Provider returned error") -> Step:
     """HTTP 200 whose body is `{"error": {...}}` (OpenRouter does this for upstream failures)."""
     return Step("error_body", error={"code": code, "message": message})

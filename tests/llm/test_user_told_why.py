@@ -17,7 +17,15 @@ from bot.app import Services, build_services
 from bot.demo.spotify_server import start_demo
 from bot.nlu.actions import Recommend
 from bot.nlu.plan import Context
-from tests.fakes.llm_server import FakeLLMServer, answer, http_error, no_credit, rate_limited, server_error
+from tests.fakes.llm_server import (
+    FakeLLMServer,
+    answer,
+    free_daily_limit,
+    http_error,
+    no_credit,
+    rate_limited,
+    server_error,
+)
 from tests.llm.helpers import settings_for
 
 VAGUE = "zorbly wibble flange the thing from before"
@@ -128,3 +136,15 @@ async def test_recommendations_say_over_quota_too(llm_server: FakeLLMServer, bui
     assert not outcome.ok
     assert outcome.message("es").startswith("La cuota gratuita del modelo de lenguaje está agotada")
     assert "2 min" in outcome.message("es")
+
+
+async def test_openrouters_spent_free_day_says_when_it_is_back_and_is_not_asked_again(
+    llm_server: FakeLLMServer, build: Build
+) -> None:
+    llm_server.script(free_daily_limit(reset_in_s=5 * 3600 - 30), provider="openrouter", times=None)
+    services = await build(groq=False)
+    message = await say(services, VAGUE)
+    assert "free quota for today is used up (back in about 5 h)" in message
+    again = await say(services, "blibber " + VAGUE)
+    assert "free quota" in again
+    assert len(llm_server.requests) == 1  # the account's day is spent: its other model is not asked either

@@ -206,3 +206,12 @@ def test_types_are_widened_for_postgres() -> None:
     assert statements == ("CREATE TABLE x (id BIGINT PRIMARY KEY, at DOUBLE PRECISION, raw BYTEA, n BIGINT)",)
     own = Migration(9, "x", ("sqlite only",), postgres=("postgres only",))
     assert postgres_statements(own) == ("postgres only",)
+
+
+async def test_two_processes_claiming_one_guild_have_one_winner(
+    two: tuple[PostgresRepository, PostgresRepository],
+) -> None:
+    a, b = two
+    results = await asyncio.gather(*(repo.claim_controller(77, user) for user, repo in enumerate((a, b) * 5)))
+    assert sum(results) == 1
+    assert (await a.get_guild_settings(77)).controller_user_id == results.index(True)

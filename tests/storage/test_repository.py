@@ -211,3 +211,14 @@ async def test_meta_values_are_kept_and_replaced(repo: Repository) -> None:
     await repo.set_meta("discord.command_tree_hash", "abc")
     await repo.set_meta("discord.command_tree_hash", "def")
     assert await repo.get_meta("discord.command_tree_hash") == "def"
+
+
+async def test_claim_controller_goes_to_the_first_claimant_only(repo: Repository) -> None:
+    await repo.update_guild_settings(8, language="es")
+    results = await asyncio.gather(*(repo.claim_controller(8, user) for user in (1, 2, 3, 4)))
+    assert sum(results) == 1
+    winner = (1, 2, 3, 4)[results.index(True)]
+    settings = await repo.get_guild_settings(8)
+    assert settings.controller_user_id == winner and settings.language == "es"
+    assert await repo.claim_controller(8, winner) is True  # already theirs
+    assert await repo.claim_controller(9, 5) is True  # a guild without settings yet
