@@ -1040,7 +1040,8 @@ _REFUSE_RE = re.compile(
     r"(?:from|of|in)\s+(?:the\s+)?(?:year\s+)?(?:1[89]|20)\d\d|the\s+year|(?:los|las|anos|de los)\s+(?:19)?[0-9]0s?"
     r"|because|cause|instead|en vez de|en lugar de|porque"
     r"|volume|volumen|information|informacion|details?|detalles?|release date|lyrics|letra|aleatoriamente|"
-    r"randomly|on repeat|en bucle|on shuffle|next song|previous song|cancion anterior|next track"
+    r"randomly|on repeat|en bucle|on shuffle|next song|previous song|cancion anterior|next track|"
+    r"(?:this|that|the current) (?:song|track)\b|daily|every day|todos los dias"
     r"|podcast|podcasts|movie|movies|film|tv show|tv series|episode|audiobook|audiobooks|pelicula|serie|episodio|"
     r"audiolibro|documentary|documental|video|videos"
     r"|for (?:studying|study|working out|workout|the gym|sleeping|sleep|running|a party|the party|dinner|relaxing|"
@@ -1445,12 +1446,18 @@ def _finish_slot(slot: str, original: str, folded: str) -> dict[str, str] | None
         if slot == "speaker" and not words & _DEVICE_WORDS:
             return None  # "switch to my workout playlist": only a word like "speaker" makes it a device
         return {"device": original}
+    if slot == "genre":
+        key = _key(_fold(original))
+        return {slot: original} if key in _GENRES and key not in _NOT_A_GENRE else None
     if slot == "prompt":
         words = set(_key(_fold(original)).split())
         return {slot: original} if words & _MUSIC_HINTS or _fold(original) in _GENRES else None
     return {slot: original} if original.strip() else None
 
 
+_NOT_A_GENRE = _wordset(
+    "music musica and hard heavy hip hop nova bossa bass drum wave new nueva nuevo de la el"
+)
 _MUSIC_HINTS = _GENRES | _wordset(
     """something anything stuff like similar music song songs track tracks tune tunes artist artists band bands
     singer singers album albums playlist playlists genre genres vibe vibes mood beats jams banger bangers hits
@@ -1500,7 +1507,10 @@ def _template_clauses(cleaned: str, folded: str, gram: Grammar) -> list[Action] 
         action = gram.match(cleaned[start:end], _finish_slot) or _control(_key(folded[start:end]))
         if action is None:
             return None
-        actions.append(action)
+        if not actions or action != actions[-1]:  # "it's too quiet, turn it up": one step, not two
+            actions.append(action)
+    if sum(isinstance(a, _FREE_TEXT) for a in actions) > 1:
+        return None  # two requests in one message: the LLM reads it
     return actions
 
 

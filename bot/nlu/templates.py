@@ -5,7 +5,8 @@ A template is a whole message, Home Assistant style:
     "[<please>] (turn|crank) (it|<the_volume>) up [a bit]"
 
 - `(a|b|)` alternatives (an empty branch makes the group optional), `[x]` optional, `<name>` a fragment from the
-  file's `fragments:` (fragments may use other fragments), `{slot}` a captured span;
+  file's `fragments:` (fragments may use other fragments), `{slot}` a captured span, `{slot:<name>}` a span
+  that must be one of the fragment's phrases;
 - every template is wrapped in the languages' `prefix` and `suffix` fragments ("hey bot", "please", "thanks"),
   so the intent files only state the command itself;
 - matching runs on the message folded to lower case without accents or punctuation ("¿Qué SUENA?" ->
@@ -51,6 +52,8 @@ SLOT_PATTERNS: dict[str, str] = {
     "time": r"(?:(?:\d{1,2}:)?\d{1,3}:[0-5]\d |(?:[^ ]+ ){1,6}?)",
     "query": _WORDS,
     "artist": _WORDS,
+    "genre": r"(?:[^ ]+ ){1,4}?",  # a genre the rules know ("jazz", "hip hop", "reggaeton")
+    "mood": r"(?:[^ ]+ ){1,3}?",  # used as {mood:<moods>}: one of the language's mood words
     "device": r"(?:[^ ]+ ){1,6}?",
     "speaker": r"(?:[^ ]+ ){1,6}?",
     "playlist": r"(?:[^ ]+ ){1,8}?",
@@ -148,64 +151,103 @@ def _span_text(original: str, where: list[int], start: int, end: int) -> str:
 # Template syntax -> regex
 # ---------------------------------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"\s*(\(|\)|\[|\]|\||<[a-z0-9_]+>|\{[a-z0-9_]+\}|[^\s()\[\]|<>{}]+)")
+_TOKEN_RE = re.compile(r"\s*(\(|\)|\[|\]|\||<[a-z0-9_]+>|\{[a-z0-9_]+(?::<[a-z0-9_]+>)?\}|[^\s()\[\]|<>{}]+)")
 
 
 class TemplateError(ValueError):
     """A malformed template or fragment in a data file."""
 
 
+# What can start a piece of template: a set of first words (None = any word, a slot) and whether it can be empty.
+First = tuple[frozenset[str] | None, bool]
+
+
+def _first_of_seq(items: list[First]) -> First:
+    words: set[str] = set()
+    for first, nullable in items:
+        if first is None:
+            return None, False
+        words |= first
+        if not nullable:
+            return frozenset(words), False
+    return frozenset(words), True
+
+
+def _first_of_alt(branches: list[First]) -> First:
+    words: set[str] = set()
+    nullable = False
+    for first, empty in branches:
+        if first is None:
+            return None, any(e for _, e in branches)
+        words |= first
+        nullable = nullable or empty
+    return frozenset(words), nullable
+
+
 @dataclass
 class _Compiler:
+    """Template text -> regex, plus the set of words a match can start with (to skip intents quickly)."""
+
     fragments: Mapping[str, str]
     slot_counter: int = 0
     slot_names: dict[str, str] = field(default_factory=dict)  # regex group -> slot name
-    _fragment_cache: dict[str, str] = field(default_factory=dict)
+    _fragment_cache: dict[str, tuple[str, First]] = field(default_factory=dict)
     _stack: list[str] = field(default_factory=list)
 
-    def compile(self, template: str) -> str:
+    def compile(self, template: str) -> tuple[str, First]:
         tokens = [m.group(1) for m in _TOKEN_RE.finditer(template)]
         if "".join(tokens).replace(" ", "") != template.replace(" ", "").replace("\t", ""):
             raise TemplateError(f"cannot read template {template!r}")
-        pos, out = self._alternatives(tokens, 0, template)
+        pos, out, first = self._alternatives(tokens, 0, template)
         if pos != len(tokens):
             raise TemplateError(f"unbalanced brackets in {template!r}")
-        return out
+        return out, first
 
-    def _alternatives(self, tokens: list[str], pos: int, src: str) -> tuple[int, str]:
+    def _alternatives(self, tokens: list[str], pos: int, src: str) -> tuple[int, str, First]:
         branches: list[str] = []
+        firsts: list[First] = []
         current: list[str] = []
+        seq: list[First] = []
         while pos < len(tokens):
             tok = tokens[pos]
             if tok in (")", "]"):
                 break
             if tok == "|":
                 branches.append("".join(current))
-                current = []
+                firsts.append(_first_of_seq(seq))
+                current, seq = [], []
                 pos += 1
                 continue
             if tok in ("(", "["):
                 close = ")" if tok == "(" else "]"
-                pos, inner = self._alternatives(tokens, pos + 1, src)
+                pos, inner, first = self._alternatives(tokens, pos + 1, src)
                 if pos >= len(tokens) or tokens[pos] != close:
                     raise TemplateError(f"unbalanced {tok!r} in {src!r}")
                 current.append(f"(?:{inner})" + ("?" if tok == "[" else ""))
+                seq.append((first[0], first[1] or tok == "["))
                 pos += 1
                 continue
             if tok.startswith("<"):
-                current.append(self._fragment(tok[1:-1]))
+                regex, first = self._fragment(tok[1:-1])
+                current.append(regex)
+                seq.append(first)
             elif tok.startswith("{"):
-                current.append(self._slot(tok[1:-1], src))
+                regex, first = self._slot(tok[1:-1], src)
+                current.append(regex)
+                seq.append(first)
             else:
                 word = fold_text(tok)
                 if not word:
                     raise TemplateError(f"{tok!r} is not a word (punctuation is folded away) in {src!r}")
                 current.append(re.escape(word).replace("\\ ", " ") + " ")
+                seq.append((frozenset({word.split(" ")[0]}), False))
             pos += 1
         branches.append("".join(current))
-        return pos, branches[0] if len(branches) == 1 else "|".join(branches)
+        firsts.append(_first_of_seq(seq))
+        regex = branches[0] if len(branches) == 1 else "|".join(branches)
+        return pos, regex, _first_of_alt(firsts)
 
-    def _fragment(self, name: str) -> str:
+    def _fragment(self, name: str) -> tuple[str, First]:
         if name in self._fragment_cache:
             return self._fragment_cache[name]
         if name not in self.fragments:
@@ -215,23 +257,26 @@ class _Compiler:
         self._stack.append(name)
         body = self.fragments[name]
         tokens = [m.group(1) for m in _TOKEN_RE.finditer(body)]
-        pos, inner = self._alternatives(tokens, 0, body)
+        pos, inner, first = self._alternatives(tokens, 0, body)
         if pos != len(tokens):
             raise TemplateError(f"unbalanced brackets in fragment <{name}>")
         self._stack.pop()
         if "(?P<" in inner:
             raise TemplateError(f"fragment <{name}> may not capture slots")
-        compiled = f"(?:{inner})"
+        compiled = (f"(?:{inner})", first)
         self._fragment_cache[name] = compiled
         return compiled
 
-    def _slot(self, name: str, src: str) -> str:
+    def _slot(self, spec: str, src: str) -> tuple[str, First]:
+        """{name} captures what SLOT_PATTERNS allows; {name:<fragment>} captures only the fragment's phrases."""
+        name, _, fragment = spec.partition(":")
         if name not in SLOT_PATTERNS:
             raise TemplateError(f"unknown slot {{{name}}} in {src!r}")
+        pattern, first = self._fragment(fragment[1:-1]) if fragment else (SLOT_PATTERNS[name], (None, False))
         self.slot_counter += 1
         group = f"s{self.slot_counter}"
         self.slot_names[group] = name
-        return f"(?P<{group}>{SLOT_PATTERNS[name]})"
+        return f"(?P<{group}>{pattern})", first
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -248,17 +293,38 @@ class Intent:
     action: Mapping[str, Any]  # values may hold "{slot}" placeholders
     require_track: bool = False  # only when something is known to be playing
     request: bool = False  # a play/queue request whose query is free text
+    first_words: frozenset[str] | None = None  # the words a match can start with (None: any)
+    # Each template alone: when the first matching template's slots are refused ("{n} louder" reading "make
+    # this a bit" as a number), the later templates still get their turn.
+    templates: tuple[str, ...] = ()  # regex sources, compiled the first time they are needed
+    _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def build(
         self, original: str, folded: str, where: list[int], finish: Finisher, cores: list[tuple[int, int]]
     ) -> Action | None:
         for start, end in cores:
+            if (
+                self.first_words is not None
+                and folded[start : folded.find(" ", start)] not in self.first_words
+            ):
+                continue
             m = self.pattern.fullmatch(folded, start, end)
-            if m is not None:
-                action = self._action(m, original, where, finish)
-                if action is not None:
+            if m is None:
+                continue
+            action = self._action(m, original, where, finish)
+            if action is not None:
+                return action
+            for k in range(len(self.templates)):
+                alone = self._template(k).fullmatch(folded, start, end)
+                if alone is not None and (action := self._action(alone, original, where, finish)) is not None:
                     return action
         return None
+
+    def _template(self, k: int) -> re.Pattern[str]:
+        pattern = self._compiled.get(k)
+        if pattern is None:
+            pattern = self._compiled[k] = re.compile(self.templates[k])
+        return pattern
 
     def _action(self, m: re.Match[str], original: str, where: list[int], finish: Finisher) -> Action | None:
         values: dict[str, str] = {}
@@ -391,12 +457,13 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
         fragments["suffix"] = " | ".join(f"({s})" for s in suffixes) or "x"
         compiler = _Compiler(fragments)
         if prefixes:
-            prefix_re = compiler._fragment("prefix")
+            prefix_re = compiler._fragment("prefix")[0]
         if suffixes:
-            suffix_re = f"(?:{compiler._fragment('suffix')})*"
+            suffix_re = f"(?:{compiler._fragment('suffix')[0]})*"
         for entry in doc.get("intents") or []:
-            templates = _as_list(entry.get("templates"))
-            body = "|".join(f"(?:{compiler.compile(t)})" for t in templates)
+            compiled = [compiler.compile(t) for t in _as_list(entry.get("templates"))]
+            body = "|".join(f"(?:{regex})" for regex, _ in compiled)
+            first, nullable = _first_of_alt([f for _, f in compiled])
             intents.append(
                 Intent(
                     name=str(entry["name"]),
@@ -406,10 +473,12 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
                     action=dict(entry["action"]),
                     require_track=bool(entry.get("require_track", False)),
                     request=bool(entry.get("request", False)),
+                    first_words=None if nullable else first,
+                    templates=tuple(regex for regex, _ in compiled) if len(compiled) > 1 else (),
                 )
             )
         for t in _as_list(doc.get("decline")):
-            declines.append(f"(?:{compiler.compile(t)})")
+            declines.append(f"(?:{compiler.compile(t)[0]})")
     decline = re.compile(f"(?:[^ ]+ )*?(?:{'|'.join(declines)})(?:[^ ]+ )*") if declines else None
     log.debug("compiled %d intents from %d files", len(intents), len(files))
     return Grammar(

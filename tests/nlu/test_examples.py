@@ -18,7 +18,9 @@ from bot.nlu.rules import parse_local
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 DEMO_DEVICE = "Demo Speaker"  # the demo server's active device (bot/demo/spotify_server.py)
-_SHELL = re.compile(r"(?:\S*/)?(?:python\d?|sqlite3|make|pip|docker)\b")  # also `.venv/bin/python ...`
+_SHELL = re.compile(
+    r"(?:\S*/)?(?:python\d?|sqlite3|make|pip|docker|git)\b|.* --?[a-z]"
+)  # also `.venv/bin/python ...`
 
 
 def _catalog_examples() -> list[tuple[str, str]]:
