@@ -29,7 +29,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--llm-jitter-ms", type=float, default=defaults.llm_jitter_s * 1000, help="uniform 0..jitter added"
     )
     p.add_argument("--spotify-ms", type=float, default=defaults.spotify_latency_s * 1000)
-    p.add_argument("--spotify-jitter-ms", type=float, default=defaults.spotify_jitter_s * 1000)
+    p.add_argument(
+        "--spotify-sigma",
+        type=float,
+        default=defaults.spotify_sigma,
+        help="lognormal shape of Spotify latency",
+    )
     p.add_argument("--seed", type=int, default=defaults.seed)
     p.add_argument("--commands", type=int, help="commands in the end-to-end runs")
     p.add_argument("--guilds", type=int, help="guilds in the concurrency run")
@@ -44,7 +49,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         openrouter_latency_s=args.openrouter_ms / 1000,
         llm_jitter_s=args.llm_jitter_ms / 1000,
         spotify_latency_s=args.spotify_ms / 1000,
-        spotify_jitter_s=args.spotify_jitter_ms / 1000,
+        spotify_sigma=args.spotify_sigma,
         seed=args.seed,
     )
     overrides: dict[str, object] = {"latencies": latencies, "use_dev_set": not args.no_dev_set}

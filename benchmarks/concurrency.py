@@ -8,9 +8,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.end_to_end import failure_counts, failure_key
+from benchmarks.end_to_end import COMMAND_IDS, failure_counts, failure_key
 from benchmarks.env import BenchBot, guild_context
 from benchmarks.fakes import FakesProcess
+from benchmarks.floor import current_command
 from benchmarks.stats import Summary
 from benchmarks.utterances import Utterance
 
@@ -24,11 +25,13 @@ async def run_concurrent(
     latencies: list[float] = []
     failures: list[str | None] = []
     start_gate = asyncio.Event()
+    command_ids = [[next(COMMAND_IDS) for _ in range(per_guild)] for _ in range(guilds)]
 
     async def guild_run(n: int) -> None:
         mine = [utterances[n * per_guild + i] for i in range(per_guild)]
         await start_gate.wait()
-        for u in mine:
+        for u, command_id in zip(mine, command_ids[n], strict=True):
+            current_command.set(command_id)  # this task's context only
             t0 = time.perf_counter()
             response = await bot.assistant.handle_text(u.text, guild_context(n, u.lang))
             latencies.append(time.perf_counter() - t0)
@@ -54,7 +57,9 @@ async def run_concurrent(
         "failures": failure_counts(failures),
         # CPU busy share of one core during the run: near 1.0 means that process was the bottleneck
         "bot_cpu_share": round(bot_cpu / wall, 2) if wall else None,
+        "cpu_us_per_command": round(bot_cpu / len(latencies) * 1e6) if latencies else None,
         "fakes_cpu_share": round(fakes_cpu / wall, 2) if wall else None,
         "llm_requests": len(served.llm),
         "spotify_requests": len(served.spotify),
+        "command_ids": command_ids,  # per guild, for the floor's replay (dropped from the printed figures)
     }

@@ -1,11 +1,12 @@
 """Figures 2 and 7: end-to-end latency and overhead per path, and the rules-off (naive) design beside it.
 
-A command's overhead is its wall time minus the time the fakes spent on the requests it made (their sleeps plus
-their own handling), so what remains is the bot: parsing, validation, sessions, HTTP clients, thread hops.
+A command's overhead is its wall time minus the union of the intervals in which the fakes were serving its requests
+(parallel searches counted once), so what remains is the bot: parsing, validation, sessions, HTTP clients.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,7 +14,8 @@ from typing import Any
 
 from benchmarks.env import BenchBot, guild_context
 from benchmarks.fakes import FakesProcess
-from benchmarks.stats import Summary
+from benchmarks.floor import current_command
+from benchmarks.stats import Summary, percentile
 from benchmarks.utterances import Utterance
 from bot.assistant import Response
 
@@ -23,12 +25,13 @@ class Sample:
     text: str
     category: str
     latency_s: float
-    fake_s: float
+    fake_s: float  # the fakes' time on this command's requests, parallel ones counted once
     llm_requests: int
     spotify_requests: int
     source: str
     ok: bool
     failure: str | None = None  # the i18n key of the first failed outcome
+    command_id: int = 0  # the key of its requests in the benchmark's RequestTrace
 
     @property
     def path(self) -> str:
@@ -49,8 +52,13 @@ async def run_sequential(
     llm_records: list[dict[str, Any]] = []
     for u in utterances:
         ctx = guild_context(guild, u.lang)
+        command_id = next(COMMAND_IDS)
+        token = current_command.set(command_id)
         started = time.perf_counter()
-        response = await bot.assistant.handle_text(u.text, ctx)
+        try:
+            response = await bot.assistant.handle_text(u.text, ctx)
+        finally:
+            current_command.reset(token)
         latency = time.perf_counter() - started
         served = await fakes.drain()
         llm_records.extend(served.llm)
@@ -59,15 +67,19 @@ async def run_sequential(
                 text=u.text,
                 category=u.category,
                 latency_s=latency,
-                fake_s=served.fake_s,
+                fake_s=served.union_s,
                 llm_requests=len(served.llm),
                 spotify_requests=len(served.spotify),
                 source=response.plan.source,
                 ok=response.ok,
                 failure=failure_key(response),
+                command_id=command_id,
             )
         )
     return samples, llm_records
+
+
+COMMAND_IDS = itertools.count(1)  # one id per command the harness sends, for the request trace
 
 
 def failure_key(response: Response) -> str | None:
@@ -100,10 +112,15 @@ def path_figures(samples: Sequence[Sample]) -> dict[str, Any]:
             "latency_ms": _ms([s.latency_s for s in chosen]),
             "fakes_ms": _ms([s.fake_s for s in chosen]),
             "overhead_ms": _ms([s.overhead_s for s in chosen]),
+            "overhead_p95_ms": _p95_ms([s.overhead_s for s in chosen]),
             "ok_share": round(sum(s.ok for s in chosen) / len(chosen), 3) if chosen else None,
             "failures": failure_counts([s.failure for s in chosen]),
         }
     return out
+
+
+def _p95_ms(values: Sequence[float]) -> float | None:
+    return round(percentile([v * 1000.0 for v in values], 95), 3) if values else None
 
 
 def design_figures(samples: Sequence[Sample]) -> dict[str, Any]:

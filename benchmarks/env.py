@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from benchmarks.floor import RequestTrace
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.nlu.parser import IntentParser
@@ -85,6 +86,7 @@ class BenchBot:
     chain: Any  # bot.llm.chain.LLMChain | None
     recommender: Any  # bot.llm.recommender.LLMRecommender
     http: Any  # bot.http_pool.HttpPool: the one aiohttp session, as bot.app wires it
+    trace: RequestTrace  # every request of that session, by command (for the floor)
 
     async def aclose(self) -> None:
         closers = (
@@ -117,7 +119,8 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     repo = CachedRepository(await SqliteRepository.open(settings.database_path, load_or_create_key(settings)))
-    http = HttpPool()
+    trace = RequestTrace()
+    http = HttpPool(trace_configs=[trace.trace_config()])
     chain = build_chain(settings, http=http)
     parser = make_parser(settings, chain, local_rules=local_rules)
     recommender = LLMRecommender(chain, temperature=settings.temperature_recommend, owns_chain=False)
@@ -134,7 +137,7 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
         for provider in chain.providers:  # the one-off model-list check is start-up work, not a command's
             with contextlib.suppress(Exception):
                 await provider.wait_for_model_check()
-    return BenchBot(settings, assistant, parser, sessions, repo, chain, recommender, http)
+    return BenchBot(settings, assistant, parser, sessions, repo, chain, recommender, http, trace)
 
 
 async def link_guilds(bot: BenchBot, guilds: int) -> None:

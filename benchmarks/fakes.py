@@ -14,13 +14,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True, slots=True)
 class Latencies:
-    """What the fakes sleep per request (seconds): base + uniform(0, jitter)."""
+    """What the fakes sleep per request (seconds): LLM base + uniform(0, jitter); Spotify lognormal with median
+    `spotify_latency_s` and shape `spotify_sigma` (0.3: p99 ≈ 2× the median)."""
 
     groq_latency_s: float = 0.080
     openrouter_latency_s: float = 0.400
     llm_jitter_s: float = 0.020
-    spotify_latency_s: float = 0.120
-    spotify_jitter_s: float = 0.030
+    spotify_latency_s: float = 0.150
+    spotify_sigma: float = 0.3
     seed: int = 1
 
 
@@ -35,6 +36,25 @@ class Served:
     def fake_s(self) -> float:
         """Total time the fakes spent on these requests (their sleeps plus their own handling)."""
         return sum(r["fake_s"] for r in self.llm) + sum(r["fake_s"] for r in self.spotify)
+
+    @property
+    def union_s(self) -> float:
+        """How long at least one fake was busy with these requests (parallel requests counted once)."""
+        return union_length([(r["start"], r["end"]) for r in (*self.llm, *self.spotify)])
+
+
+def union_length(intervals: list[tuple[float, float]]) -> float:
+    total, current_start, current_end = 0.0, None, None
+    for start, end in sorted(intervals):
+        if current_end is None or start > current_end:
+            if current_end is not None and current_start is not None:
+                total += current_end - current_start
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None and current_start is not None:
+        total += current_end - current_start
+    return total
 
 
 class FakesProcess:

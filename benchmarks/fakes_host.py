@@ -43,6 +43,8 @@ def _llm_record(served: fake_llm.Recorded) -> dict[str, Any]:
         "model": served.model,
         "status": served.status,
         "fake_s": served.fake_s or 0.0,
+        "start": served.at,
+        "end": served.at + (served.fake_s or 0.0),
         "kind": kind,
         "prompt_tokens": tokens,
         "schema_tokens": schema_tokens,
@@ -108,7 +110,7 @@ class Host:
 
         self.spotify = await start_timed_spotify(
             latency_s=self.config["spotify_latency_s"],
-            jitter_s=self.config["spotify_jitter_s"],
+            sigma=self.config["spotify_sigma"],
             seed=self.config["seed"],
         )
         ready["spotify_api_base"] = self.spotify.api_base

@@ -10,7 +10,7 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,9 @@ from benchmarks.end_to_end import Sample, naive_comparison, path_figures, run_se
 from benchmarks.env import BenchBot, bench_settings, build_bot, controller_ids, link_guilds, start_playback
 from benchmarks.fakes import REPO_ROOT, FakesProcess, Latencies
 from benchmarks.fallback import run_fallback
+from benchmarks.floor import FloorClient
 from benchmarks.llm_budget import run as run_llm_budget
+from benchmarks.load import run_load
 from benchmarks.local_parser import measure_local_parser
 from benchmarks.report import evaluate_targets
 from benchmarks.stats import Summary
@@ -46,6 +48,9 @@ class BenchConfig:
     llm_budget_commands: int = (
         1000  # typical commands read for the LLM-budget figure (benchmarks/llm_budget.py)
     )
+    # sustained Poisson load in one process (benchmarks/load.py; empty: not measured)
+    load_rates: tuple[float, ...] = (10, 30, 100, 200, 300)
+    load_step_s: float = 8.0
     # sustained load on PostgreSQL, 1 vs 2 worker processes (empty: not measured)
     sustained_rates: tuple[float, ...] = (25, 50, 100, 150, 200, 300, 400)
     sustained_step_s: float = 8.0
@@ -59,8 +64,9 @@ class BenchConfig:
             fallback_trials=1,
             memory_guilds=1000,
             memory_parses=3000,
-            sustained_rates=(25, 50, 100, 200),
-            sustained_step_s=4.0,
+            sustained_rates=(50, 100, 150),
+            sustained_step_s=3.0,
+            load_step_s=3.0,
             sustained_guilds=40,
         )
         return replace(base, **overrides)
@@ -81,8 +87,23 @@ class BenchConfig:
             memory_parses=40,
             sustained_rates=(),
             llm_budget_commands=60,
+            load_rates=(5.0, 20.0),
+            load_step_s=0.5,
         )
         return replace(base, **overrides)
+
+
+BURST_SEED = 23
+LOAD_SEED = 29
+
+
+async def replay(run: Callable[[FloorClient], Awaitable[list[float]]]) -> list[float]:
+    """Latencies (ms) of one floor replay on a fresh bare aiohttp client."""
+    floor = FloorClient()
+    try:
+        return [x * 1000.0 for x in await run(floor)]
+    finally:
+        await floor.aclose()
 
 
 def _quiet(_: str) -> None:
@@ -99,7 +120,8 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
     progress(f"LLM budget ({config.llm_budget_commands} typical commands)")
     figures["llm_budget"] = await run_llm_budget(config.llm_budget_commands)
 
-    commands = typical_mix(config.warmup_commands + config.e2e_commands, seed=11)
+    # the single-command denominator: the same mix (generator and seed) as the burst
+    commands = typical_mix(config.warmup_commands + config.e2e_commands, seed=BURST_SEED)
     warmup, measured = commands[: config.warmup_commands], commands[config.warmup_commands :]
     overrides: dict[str, Any] = {}
 
@@ -123,20 +145,60 @@ async def run_all(config: BenchConfig, progress: Progress = _quiet) -> dict[str,
                 await run_sequential(bot, fakes, warmup, guild=0)
                 ours, ours_llm = await run_sequential(bot, fakes, measured, guild=0)
                 figures["end_to_end"] = path_figures(ours)
+                single_p99 = Summary.of([s.latency_s * 1000.0 for s in ours]).p99
+                progress("floor: the same requests, one command at a time, on a bare aiohttp client")
+                floor_single = await replay(
+                    lambda f: f.sequential([bot.trace.waves(s.command_id) for s in ours])
+                )
+                floor_single_p99 = Summary.of(floor_single).p99
+                figures["end_to_end"]["floor"] = {"latency_ms": Summary.of(floor_single).as_dict(3)}
+                bot.trace.clear()
+                await fakes.drain()
                 ours_llm += await recommendation_requests(bot, fakes)
 
                 progress(f"concurrency ({config.guilds} guilds × {config.commands_per_guild} commands)")
-                burst = typical_mix(config.guilds * config.commands_per_guild, seed=23)
+                burst = typical_mix(config.guilds * config.commands_per_guild, seed=BURST_SEED)
                 conc = await run_concurrent(
                     bot, fakes, burst, guilds=config.guilds, per_guild=config.commands_per_guild
                 )
+                command_ids = conc.pop("command_ids")
+                floor_burst = await replay(
+                    lambda f: f.burst([[bot.trace.waves(c) for c in guild] for guild in command_ids])
+                )
+                bot.trace.clear()
+                await fakes.drain()
+                conc["single_p99_ms"] = round(single_p99, 3)
+                p99 = conc["latency_ms"]["p99"]
+                conc["p99_over_single"] = round(p99 / single_p99, 3) if p99 and single_p99 else None
+                floor_p99 = Summary.of(floor_burst).p99
+                conc["floor"] = {
+                    "single_p99_ms": round(floor_single_p99, 3),
+                    "p99_ms": round(floor_p99, 3),
+                    "p99_over_single": round(floor_p99 / floor_single_p99, 3) if floor_single_p99 else None,
+                }
+                if conc["p99_over_single"] and conc["floor"]["p99_over_single"]:
+                    conc["ratio_over_floor"] = round(
+                        conc["p99_over_single"] / conc["floor"]["p99_over_single"], 2
+                    )
+                figures["concurrency"] = conc
+
+                if config.load_rates:
+                    progress(
+                        f"sustained Poisson load at {', '.join(f'{r:g}' for r in config.load_rates)} commands/s"
+                    )
+                    total = int(max(config.load_rates) * config.load_step_s * 1.3) + 10
+                    figures["load"] = await run_load(
+                        bot,
+                        fakes,
+                        typical_mix(total, seed=LOAD_SEED),
+                        rates=config.load_rates,
+                        seconds=config.load_step_s,
+                        guilds=config.guilds,
+                        single_p99_ms=single_p99,
+                        floor_single_p99_ms=floor_single_p99,
+                    )
             finally:
                 await bot.aclose()
-            single_p99 = Summary.of([s.latency_s * 1000.0 for s in ours]).p99
-            conc["single_p99_ms"] = round(single_p99, 3)
-            p99 = conc["latency_ms"]["p99"]
-            conc["p99_over_single"] = round(p99 / single_p99, 3) if p99 and single_p99 else None
-            figures["concurrency"] = conc
 
             progress(f"end to end ({len(measured)} commands, every message to the LLM)")
             naive_bot = await make_bot(tmp / "naive", local_rules=False)

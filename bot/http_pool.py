@@ -13,6 +13,7 @@ import logging
 import os
 import ssl
 import urllib.request
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -43,10 +44,13 @@ class HttpPool:
         max_connections: int = MAX_CONNECTIONS,
         max_per_host: int = MAX_CONNECTIONS_PER_HOST,
         keepalive_s: float = KEEPALIVE_S,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
+        """`trace_configs`: aiohttp request tracing (the benchmarks record what each command sent)."""
         self._max_connections = max_connections
         self._max_per_host = max_per_host
         self._keepalive_s = keepalive_s
+        self._trace_configs = list(trace_configs)
         self._session: aiohttp.ClientSession | None = None
         self._proxies = urllib.request.getproxies_environment()
         self._closed = False
@@ -70,7 +74,9 @@ class HttpPool:
             )
             # trust_env off: the environment (proxies, ~/.netrc, whose credentials could replace a bearer
             # header) is read once in __init__ and applied per base URL by `proxy_for`.
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
+            self._session = aiohttp.ClientSession(
+                connector=connector, trust_env=False, trace_configs=self._trace_configs or None
+            )
         return self._session
 
     def proxy_for(self, url: str) -> str | None:

@@ -7,6 +7,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "smalltalk.thanks": {"en": "You're welcome! 🎶", "es": "¡De nada! 🎶"},
     "smalltalk.laugh": {"en": "😄", "es": "😄"},
+    "smalltalk.ack": {"en": "👍", "es": "👍"},
     "assistant.not_done": {
         "en": "Because of that, I did not go on to {rest}.",
         "es": "Por eso no seguí con lo demás: {rest}.",

@@ -23,11 +23,13 @@ import email.utils
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from urllib.parse import urlencode
 
 import aiohttp
 import requests
@@ -160,8 +162,7 @@ class RequestRecorder(requests.Session):
         unexpected = set(kwargs) - _EXPECTED_KWARGS
         if args or unexpected:
             raise SpotipySeamChanged(f"session.request got {len(args)} positional, {sorted(unexpected)}")
-        prepared = requests.PreparedRequest()
-        prepared.prepare_url(str(url), kwargs.get("params"))
+        full_url = prepared_url(str(url), kwargs.get("params"))
         headers = {str(k): str(v) for k, v in (kwargs.get("headers") or {}).items()}
         data = kwargs.get("data")
         body: bytes | None
@@ -174,7 +175,37 @@ class RequestRecorder(requests.Session):
         else:
             raise SpotipySeamChanged(f"session.request got a {type(data).__name__} body")
         method_name = method.decode() if isinstance(method, bytes) else method
-        raise _Built(SpotifyRequest(method_name.upper(), str(prepared.url), headers, body))
+        raise _Built(SpotifyRequest(method_name.upper(), full_url, headers, body))
+
+
+# Characters requests' `requote_uri` would change in a URL (anything else passes through unchanged).
+_PLAIN_URL = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*$")
+
+
+def prepared_url(url: str, params: Mapping[str, Any] | None) -> str:
+    """The URL requests would send for `url` and `params` (None values dropped, lists repeated, UTF-8).
+
+    A plain ASCII URL with scalar or list parameters (every URL spotipy builds for the calls the bot makes) is
+    joined here, as requests joins it; anything else goes through requests' own `PreparedRequest.prepare_url`.
+    """
+    if (
+        _PLAIN_URL.match(url)
+        and "#" not in url
+        and all(isinstance(v, str | int | float | list | tuple) or v is None for v in (params or {}).values())
+    ):
+        pairs = [
+            (k, item)
+            for k, v in (params or {}).items()
+            for item in (v if isinstance(v, list | tuple) else (v,))
+            if item is not None
+        ]
+        if not pairs:
+            return url
+        query = urlencode(pairs)
+        return f"{url}&{query}" if "?" in url else f"{url}?{query}"
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(url, params)
+    return str(prepared.url)
 
 
 def build_request(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> SpotifyRequest:

@@ -36,6 +36,20 @@ def test_tiny_run_produces_every_figure(figures: dict[str, Any]) -> None:
 
 
 @pytest.mark.timeout(180)
+def test_the_floor_replays_what_the_bot_sent_beside_each_figure(figures: dict[str, Any]) -> None:
+    floor = figures["end_to_end"]["floor"]["latency_ms"]
+    assert floor["count"] == 12
+    assert floor["p99"] > 0  # every command made at least one request, replayed by the bare client
+    assert figures["concurrency"]["floor"]["p99_over_single"] > 0
+    assert figures["concurrency"]["cpu_us_per_command"] > 0
+    steps = figures["load"]["steps"]
+    assert [s["offered_per_s"] for s in steps] == [5.0, 20.0]
+    busy = steps[-1]
+    assert busy["commands"] > 0 and busy["floor_p99_ms"] > 0 and busy["cpu_us_per_command"] > 0
+    assert "3b. Sustained Poisson load" in render_table(figures)
+
+
+@pytest.mark.timeout(180)
 def test_every_target_has_a_value_and_a_verdict(figures: dict[str, Any]) -> None:
     verdicts = {t["name"]: t for t in figures["targets"]}
     assert set(verdicts) == {t.name for t in TARGETS}

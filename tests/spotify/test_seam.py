@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+import requests
 import spotipy
 
 from bot.demo.spotify_server import FakeSpotify
@@ -24,6 +25,7 @@ from bot.spotify.client import (
     SpotifyApi,
     SpotifyTransport,
     build_request,
+    prepared_url,
 )
 from bot.spotify.errors import SpotifyUnavailable
 from bot.spotify.manager import SessionManager
@@ -185,3 +187,23 @@ async def test_a_hung_account_costs_only_its_own_requests(
     finally:
         await sessions.aclose()
         await pool.aclose()
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (
+            "http://h/v1/search",
+            {"q": "AC/DC año ñ+1 #2 ~x", "limit": 3, "market": None, "type": "track,artist"},
+        ),
+        ("http://h/v1/me/player/queue?uri=spotify:track:abc", {}),
+        ("http://h/v1/me/player/seek?position_ms=61000", {"device_id": "dev 1"}),
+        ("http://h/v1/x", {"ids": ["a", "b"], "flag": True, "f": 1.5}),
+        ("http://h/v1/café x", {"q": "y"}),
+        ("http://h/v1/x?a=%41", {"q": "y"}),
+    ],
+)
+def test_urls_are_joined_exactly_as_requests_joins_them(url: str, params: dict[str, Any]) -> None:
+    expected = requests.PreparedRequest()
+    expected.prepare_url(url, dict(params))
+    assert prepared_url(url, dict(params)) == expected.url
