@@ -72,6 +72,8 @@ async def build_services(
     from bot.http_pool import HttpPool
     from bot.llm.chain import build_chain
     from bot.nlu.parser import build_intent_parser
+    from bot.recommend.personal import PersonalRecommender
+    from bot.recommend.taste import TasteService
     from bot.spotify.manager import SessionManager
     from bot.spotify.oauth import LinkService
     from bot.spotify.tokens import StaticTokenProvider, TokenProvider
@@ -87,9 +89,23 @@ async def build_services(
     recommender = parser.recommender()
     links = LinkService(repo, settings, accounts_base=accounts_base, api_base=api_base)
     tokens: TokenProvider = StaticTokenProvider(demo_token) if demo_token is not None else links
+
+    async def scopes_of(user_id: int) -> list[str] | None:
+        account = await repo.get_account(user_id)
+        return account.scopes if account is not None else None
+
+    taste = TasteService(scopes_of=scopes_of)
+    personal = PersonalRecommender(suggester=recommender, taste=taste)
     sessions = SessionManager(
-        repo=repo, tokens=tokens, settings=settings, suggester=recommender, api_base=api_base, http=http
+        repo=repo,
+        tokens=tokens,
+        settings=settings,
+        suggester=recommender,
+        personal=personal,
+        api_base=api_base,
+        http=http,
     )
+    taste.bind(sessions.api_for_user)
     assistant = Assistant(parser, sessions)
     return Services(
         settings=settings,
