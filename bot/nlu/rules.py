@@ -1437,6 +1437,8 @@ def _finish_slot(slot: str, original: str, folded: str) -> dict[str, str] | None
         key = _key(_fold(name))
         if not key or _RESERVED_PLAYLIST.fullmatch(key) or _BAD_PLAYLIST_NAME.fullmatch(key):
             return None
+        if _SERVICE_ANY_RE.search(key):
+            return None  # "iheart radio's chill out playlist": another service's playlist
         return {slot: name}
     if slot in ("device", "speaker"):
         key = _key(_fold(original))
