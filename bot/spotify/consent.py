@@ -115,7 +115,9 @@ class ControllerConsent:
             raise ConsentExpired()
         request = ConsentRequest(token, guild_id, presser_id, expires_at)
         if allow:
-            await self._require_linked(presser_id)
+            account = await self._repo.get_account(presser_id)
+            if account is None or account.needs_relink:
+                raise UserFacingError("consent.own_link_missing")
             await self._repo.update_guild_settings(guild_id, controller_user_id=presser_id)
         log.info(
             "user %s %s guild %s to play on their account",

@@ -110,6 +110,12 @@ async def test_decline_expiry_and_closed_dms_leave_the_server_unchanged(
     assert "has expired or was already answered" in late.text and late.ephemeral
     assert await controller(h) == h.fake.owner.id
 
+    await set_controller(h, carol)
+    await h.services.links.unlink(carol.id)  # type: ignore[union-attr]  # carol unlinked before answering
+    gone = await h.click(dms_to(h, carol)[-1], label="Allow", user=carol)
+    assert "Your Spotify link is gone or has expired, so nothing changed." in gone.text
+    assert await controller(h) == h.fake.owner.id
+
     intruder = h.fake.add_user("mallory")  # the button carries carol's proof, not anyone else's
     h.fake.add_member(h.guild, intruder)
     await link_spotify(h, intruder, "mallory")
