@@ -64,8 +64,8 @@ class BenchConfig:
             fallback_trials=1,
             memory_guilds=1000,
             memory_parses=3000,
-            sustained_rates=(25, 50, 100, 200),
-            sustained_step_s=4.0,
+            sustained_rates=(50, 100, 150),
+            sustained_step_s=3.0,
             load_step_s=3.0,
             sustained_guilds=40,
         )

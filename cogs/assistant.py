@@ -17,7 +17,7 @@ from cogs.account import link_view, links_button_url
 from cogs.common import message_context, reply_to, services_of, state_of
 from cogs.errors import report_message_error
 from cogs.offer import offer_view_for
-from cogs.recommend import expire_recommendations, recommend_view_for
+from cogs.recommend import expire_recommendations, recommend_view_for, with_relink
 from cogs.render import outcomes_embed
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,8 @@ class AssistantCog(commands.Cog, name="Assistant"):
             await reply_to(message, embed=embed, view=link_view(url, lang) if url else None)
             return
         made = recommend_view_for(self.bot, outcomes, text, lang)
-        sent = await reply_to(message, embed=embed, view=made[0] if made else None)
+        view = await with_relink(self.bot, made[0] if made else None, outcomes, ctx, lang)
+        sent = await reply_to(message, embed=embed, view=view)
         if made is not None and sent is not None:
             expire_recommendations(self.bot, made[1], lang, lambda view: sent.edit(view=view))
 

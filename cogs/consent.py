@@ -1,6 +1,6 @@
 """The consent buttons (not an extension): "Allow"/"Decline" on a controller request sent by DM, and "Stop
 sharing" on every message telling a member that a server plays on their account. Their custom ids carry what
-they need, so they answer (if only "expired") after a restart too."""
+they need (a signed, expiring token; a guild id), so they work after a restart and in any process."""
 
 from __future__ import annotations
 
@@ -33,30 +33,30 @@ def guild_name(bot: discord.Client, guild_id: int, lang: str) -> str:
 
 class ConsentButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"spb:consent:(?P<choice>allow|deny):(?P<nonce>[\w-]{1,40})",
+    template=r"spb:consent:(?P<choice>allow|deny):(?P<token>[\w.-]{1,80})",
 ):
-    def __init__(self, choice: str, nonce: str, lang: str = "en") -> None:
+    def __init__(self, choice: str, token: str, lang: str = "en") -> None:
         super().__init__(
             discord.ui.Button(
                 label=t(f"consent.button.{choice}", lang),
                 style=discord.ButtonStyle.success if choice == "allow" else discord.ButtonStyle.secondary,
-                custom_id=f"{CONSENT_PREFIX}{choice}:{nonce}",
+                custom_id=f"{CONSENT_PREFIX}{choice}:{token}",
             )
         )
-        self.choice, self.nonce = choice, nonce
+        self.choice, self.token = choice, token
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ConsentButton:
-        return cls(match["choice"], match["nonce"], interaction_lang(interaction))
+        return cls(match["choice"], match["token"], interaction_lang(interaction))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async with Gate(interaction):
             lang = interaction_lang(interaction)
             allow = self.choice == "allow"
             request = await consent_of(interaction.client).answer(
-                self.nonce, interaction.user.id, allow=allow
+                self.token, interaction.user.id, allow=allow
             )
             name = guild_name(interaction.client, request.guild_id, lang)
             if allow:
@@ -101,8 +101,8 @@ class StopSharingButton(
 
 def consent_view(request: ConsentRequest, lang: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ConsentButton("allow", request.nonce, lang))
-    view.add_item(ConsentButton("deny", request.nonce, lang))
+    view.add_item(ConsentButton("allow", request.token, lang))
+    view.add_item(ConsentButton("deny", request.token, lang))
     return view
 
 

@@ -1,4 +1,5 @@
-"""/recommend: LLM suggestions resolved to real tracks, with buttons to play, queue or save them.
+"""/recommend: picks for the person asking (their taste + the prompt, or their listening alone without an LLM),
+with buttons to play, queue or save them, and a relink button when the link cannot see their listening.
 
 The buttons carry a short key in their custom id (`spb:rec:<op>:<key>`); the track URIs stay in memory for
 RECOMMEND_BUTTONS_TTL_S. When that passes the buttons are disabled on the message, and a click on one that
@@ -16,10 +17,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.nlu import actions as a
 from bot.nlu.plan import Context
+from bot.recommend.personal import FOR_ME
+from bot.recommend.taste import MissingTasteScopes
 from bot.spotify.outcome import Outcome
+from cogs.account import links_button_url
 from cogs.common import Gate, L, interaction_lang, personal, send, send_outcome, services_of, state_of
 from cogs.expiring import answer_expired, disabled_copy
 from cogs.render import outcomes_embed
@@ -76,7 +81,7 @@ class RecommendButton(
             return await session.queue_uris(uris)  # type: ignore[no-any-return]
 
         async def save(session: Any, ctx: Context) -> Outcome:
-            return await session.save_playlist(playlist_name(prompt, ctx.locale), uris)  # type: ignore[no-any-return]
+            return await session.save_playlist(prompt[:PLAYLIST_NAME_LIMIT], uris)  # type: ignore[no-any-return]
 
         do, key = {
             "play": (play, "ui.recommend.played"),
@@ -118,9 +123,34 @@ def recommend_view_for(
             if not uris:
                 return None
             key = secrets.token_urlsafe(6)
-            state_of(client).recommendations.put(key, (uris, prompt))
+            # the saved playlist's name says what it is and when ("For you · 2 Dec 2026"), chosen by the service
+            named = outcome.params.get("playlist_name")
+            name = named if isinstance(named, str) and named else playlist_name(prompt, lang)
+            state_of(client).recommendations.put(key, (uris, name))
             return recommend_view(key, lang), key
     return None
+
+
+def wants_relink(outcomes: list[Outcome]) -> bool:
+    """The link cannot see the listener's history (made before the bot asked for those scopes)."""
+    return any(o.key == MissingTasteScopes.key or o.params.get("needs_scopes") is True for o in outcomes)
+
+
+async def with_relink(
+    client: discord.Client, view: discord.ui.View | None, outcomes: list[Outcome], ctx: Context, lang: str
+) -> discord.ui.View | None:
+    """`view` plus a relink button when the link lacks the listening scopes."""
+    if not wants_relink(outcomes) or services_of(client).links is None:
+        return view
+    try:
+        url = await links_button_url(client, ctx.user_id, ctx.guild_id, lang)
+    except UserFacingError:
+        return view
+    if url is None:
+        return view
+    view = view or discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label=t("recommend.relink_button", lang), url=url, emoji="🎧"))
+    return view
 
 
 def expire_recommendations(
@@ -152,20 +182,23 @@ class Recommend(commands.Cog):
     async def recommend(
         self,
         interaction: discord.Interaction,
-        prompt: app_commands.Range[str, 1, 500],
+        prompt: app_commands.Range[str, 1, 500] | None = None,
         count: app_commands.Range[int, 1, 20] = 5,
     ) -> None:
         async with Gate(interaction) as gate:
             ctx = await gate.begin()
-            action = a.Recommend(prompt=" ".join(prompt.split())[:500] or "?", count=count)
+            action = a.Recommend(prompt=" ".join((prompt or "").split())[:500] or FOR_ME, count=count)
             outcome = await services_of(self.bot).assistant.run_action(action, ctx)
+            made = recommend_view_for(self.bot, [outcome], action.prompt, ctx.locale)
+            view = await with_relink(self.bot, made[0] if made else None, [outcome], ctx, ctx.locale)
+            if not outcome.ok and view is not None:  # the link cannot see the listening: relink button
+                embed = discord.Embed(description=outcome.message(ctx.locale), colour=discord.Colour.red())
+                await send(interaction, embed=embed, view=view, ephemeral=True)
+                return
             if not outcome.ok:
                 await send_outcome(interaction, outcome, ctx.locale)
                 return
-            made = recommend_view_for(self.bot, [outcome], action.prompt, ctx.locale)
-            await send(
-                interaction, embed=outcomes_embed([outcome], ctx.locale), view=made[0] if made else None
-            )
+            await send(interaction, embed=outcomes_embed([outcome], ctx.locale), view=view)
             if made is not None:
                 expire_recommendations(
                     self.bot, made[1], ctx.locale, lambda view: interaction.edit_original_response(view=view)

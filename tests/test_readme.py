@@ -56,6 +56,10 @@ EXPECTED: dict[str, Expect] = {
     ".venv/bin/python -m benchmarks --quick": Expect(how="args"),
     ".venv/bin/python -m benchmarks": Expect(how="args"),
     ".venv/bin/python -m benchmarks --json": Expect(how="args"),
+    ".venv/bin/python -m benchmarks.llm_budget 100": Expect(shows=('"commands": 100',)),
+    '.venv/bin/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"': Expect(
+        shows=("=",)
+    ),
     "make lint": Expect(how="ci"),
     ".venv/bin/python -m bot web": Expect(how="serve"),
     ".venv/bin/python -m bot run --shards 0-3 --shard-count 8": Expect(
@@ -75,11 +79,15 @@ EXPECTED: dict[str, Expect] = {
 }
 
 _FENCE_RE = re.compile(r"```(\w*)\n(.*?)```", re.S)
-_TABLE_CMD_RE = re.compile(r"^\| `((?:\.venv/bin/python|make) [^`]*)` \|", re.M)
+_INLINE_CMD_RE = re.compile(r"`((?:\.venv/bin/python|make) [^`]*)`")
+_BARE_PYTHON_RE = re.compile(r"`(python3? -[mc] [^`]*)`")
+# The only bare `python …` a reader may see: the failing form, and the form that works after activating .venv.
+BARE_PYTHON_ALLOWED = {"python -m bot …", "python -m bot chat"}
 
 
 def readme_commands(text: str) -> list[str]:
-    """Shell commands shown in README.md: fenced `bash` lines, `$ ` lines of `text` blocks, table commands."""
+    """Shell commands shown in README.md: fenced `bash` lines, `$ ` lines of `text` blocks, and inline
+    `.venv/bin/python …` / `make …` spans (the entry-point table and the prose)."""
     found: list[str] = []
     for lang, body in _FENCE_RE.findall(text):
         for line in body.splitlines():
@@ -87,7 +95,8 @@ def readme_commands(text: str) -> list[str]:
                 found.append(line.split("  #")[0].strip())
             elif lang == "text" and line.startswith("$ "):
                 found.append(line[2:].strip())
-    found.extend(_TABLE_CMD_RE.findall(text))
+    prose = _FENCE_RE.sub("", text)
+    found.extend(_INLINE_CMD_RE.findall(prose))
     return found
 
 
@@ -95,6 +104,33 @@ def test_every_readme_command_is_covered() -> None:
     shown = readme_commands(README.read_text(encoding="utf-8"))
     assert shown, "no commands found in README.md"
     assert sorted(set(shown)) == sorted(EXPECTED)
+
+
+def test_no_bare_python_command_that_would_fail_outside_the_venv() -> None:
+    text = _FENCE_RE.sub("", README.read_text(encoding="utf-8"))
+    assert set(_BARE_PYTHON_RE.findall(text)) <= BARE_PYTHON_ALLOWED
+    fenced = "".join(body for _, body in _FENCE_RE.findall(README.read_text(encoding="utf-8")))
+    assert not re.search(r"^(?:\$ )?python3? ", fenced, re.M)
+
+
+def test_activating_the_venv_makes_the_plain_form_work(tmp_path: Path) -> None:
+    """The README says `source .venv/bin/activate` makes `python -m bot chat` work."""
+    if not VENV_PYTHON.exists():
+        pytest.skip("no .venv beside the checkout (run through `make test`)")
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    (cwd / ".venv").symlink_to(ROOT / ".venv")
+    done = subprocess.run(
+        ["bash", "-c", "source .venv/bin/activate && python -m bot chat"],
+        input="volume 30\n",
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=cwd,
+        env=_clean_env(tmp_path / "data"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Volume set to 30%" in done.stdout
 
 
 def _clean_env(data_dir: Path) -> dict[str, str]:

@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 
 from bot.config import Settings
+from bot.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,21 @@ async def run_web(settings: Settings, *, ready: asyncio.Event | None = None) -> 
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or Windows
             loop.add_signal_handler(sig, stop.set)
     try:
-        base = await server.start()
+        try:
+            base = await server.start()
+        except OSError as exc:  # the port is taken (another web process?) or not allowed
+            log.error("the web role cannot listen on %s:%s: %s", settings.web_host, settings.web_port, exc)
+            print(
+                t(
+                    "web.cannot_listen",
+                    settings.default_language,
+                    host=settings.web_host,
+                    port=settings.web_port,
+                    detail=exc.strerror or type(exc).__name__,
+                ),
+                file=sys.stderr,
+            )
+            return 1
         log.info("web role serving %s/callback", base)
         print(f"web: listening on {base}", flush=True)
         if ready is not None:

@@ -255,6 +255,7 @@ class LibraryApi(FakeCore):
 
     async def _library_contains(self, request: web.Request) -> web.Response:
         user = self._user(request)
+        self._require_scope(request, "user-library-read")
         uris = self._library_uris(request, LIBRARY_CONTAINS_KINDS)
         return web.json_response([uri in user.library for uri in uris])
 
@@ -295,12 +296,26 @@ class LibraryApi(FakeCore):
         kind = request.match_info["type"]
         if kind not in ("artists", "tracks"):
             raise ApiError(404, "Service not found")
-        if request.query.get("time_range", "medium_term") not in ("long_term", "medium_term", "short_term"):
+        time_range = request.query.get("time_range", "medium_term")
+        if time_range not in ("long_term", "medium_term", "short_term"):
             raise ApiError(400, "Invalid time_range")
+        self._require_scope(request, "user-top-read")
         limit = self._int(request, "limit", 20, 1, 50)
         offset = self._int(request, "offset", 0, 0, 100_000)
-        rng = random.Random(f"top:{user.user_id}:{kind}")
         items: list[Json]
+        if user.listening is not None:
+            if kind == "tracks":
+                ids = user.listening.top_tracks[time_range]
+                items = [self.render.track(self.catalog.tracks[i]) for i in ids]
+            else:
+                items = [
+                    self.render.artist(self.catalog.artists[i])
+                    for i in user.listening.top_artists[time_range]
+                ]
+            page = items[offset : offset + limit]
+            href = f"{self.api_base}me/top/{kind}"
+            return web.json_response(self.render.paging(page, href, limit, offset, total=len(items)))
+        rng = random.Random(f"top:{user.user_id}:{kind}")
         if kind == "tracks":
             pool = sorted(self.catalog.tracks.values(), key=lambda t: -t.popularity)[:200]
             picks = rng.sample(pool, 50)

@@ -291,23 +291,31 @@ class PlayerApi(FakeCore):
 
     async def _recently_played(self, request: web.Request) -> web.Response:
         user = self._user(request)
+        self._require_scope(request, "user-read-recently-played")
         limit = self._int(request, "limit", 20, 1, 50)
+        if "after" in request.query and "before" in request.query:
+            raise ApiError(400, "Only one of after and before can be given")
+        after_ms = self._int(request, "after", 0, 0, 2**62)
+        before_ms = self._int(request, "before", 2**62, 0, 2**62)
         wall_offset = time.time() - self.now()
-        items = [
-            {
+        past = user.listening.past_plays if user.listening is not None else []
+        plays: list[tuple[str, str | None, float]] = [(uri, None, at) for uri, at in past]
+        plays += [(uri, ctx, at + wall_offset) for uri, ctx, at in user.player.history]
+        plays.sort(key=lambda play: play[2])
+        chosen = [p for p in reversed(plays) if after_ms < int(p[2] * 1000) < before_ms][:limit]
+        items: list[Json] = []
+        for uri, ctx, at in chosen:
+            item: Json = {
                 "track": self.render_track(uri),
-                "played_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at + wall_offset)),
-                "context": self.render.context(ctx) if ctx else None,
+                "played_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at)),
             }
-            for uri, ctx, at in reversed(user.player.history)
-        ][:limit]
-        for item in items:
-            if item["context"] is None:
-                del item["context"]
+            if ctx:
+                item["context"] = self.render.context(ctx)
+            items.append(item)
         href = f"{self.api_base}me/player/recently-played"
         # The spec's cursor fields are non-nullable strings: unix-ms bounds of this page.
-        oldest = int((user.player.history[0][2] + wall_offset) * 1000) if user.player.history else 0
-        newest = int((user.player.history[-1][2] + wall_offset) * 1000) if user.player.history else 0
+        oldest = int(chosen[-1][2] * 1000) if chosen else 0
+        newest = int(chosen[0][2] * 1000) if chosen else 0
         return web.json_response(
             {
                 "href": f"{href}?limit={limit}",

@@ -23,6 +23,7 @@ from bot.demo.accounts import (
     Accounts,
 )
 from bot.demo.catalog import Catalog, Playlist, is_base62_id, spotify_id
+from bot.demo.listening import DEMO_TASTES, Listening, build_listening
 from bot.demo.player import PlayerState
 from bot.demo.render import Json, Renderer
 from bot.demo.search import SearchIndex
@@ -114,6 +115,7 @@ class UserState:
     player: PlayerState
     library: dict[str, str] = field(default_factory=dict)  # uri -> added_at (insertion ordered)
     playlist_ids: list[str] = field(default_factory=list)
+    listening: Listening | None = None  # a believable past (top items, plays, saves), for users with a taste
 
 
 def now_iso() -> str:
@@ -236,8 +238,12 @@ class FakeCore:
         display_name: str | None = None,
         premium: bool = True,
         devices: list[dict[str, Any]] | None = None,
+        taste: tuple[str, ...] | None = None,
     ) -> str:
-        """Create (or reset) a user and return a valid access token with every scope."""
+        """Create (or reset) a user and return a valid access token with every scope.
+
+        `taste` (favourite artists' names; default: the demo taste for "demo" and "listener", else none) gives
+        the user a listening history: top artists and tracks, past plays and a few saved tracks."""
         if devices is None:
             devices = [
                 {"name": "Web Player (Chrome)", "type": "Computer", "is_active": True, "volume_percent": 60},
@@ -251,7 +257,21 @@ class FakeCore:
             rng=random.Random(f"{self._seed}:{user_id}"),
         )
         self.users[user_id] = UserState(user_id, display_name or user_id, premium, player)
+        taste = taste if taste is not None else DEMO_TASTES.get(user_id)
+        if taste:
+            self.set_taste(user_id, taste)
         return self.issue_token(user_id)
+
+    def set_taste(self, user_id: str, favourites: tuple[str, ...]) -> Listening:
+        """Give an existing user the listening history of someone who loves `favourites` (artist names)."""
+        user = self.users[user_id]
+        listening = build_listening(
+            self.catalog, favourites, seed=f"{self._seed}:{user_id}", now_unix=time.time()
+        )
+        user.listening = listening
+        for n, uri in enumerate(listening.saved):
+            user.library.setdefault(uri, f"2025-{1 + n % 12:02d}-{1 + (7 * n) % 28:02d}T18:30:00Z")
+        return listening
 
     def issue_token(self, user_id: str, *, scope: str | None = None, expires_in: int | None = None) -> str:
         """Another access token for an existing user (scope None: all scopes)."""
@@ -432,6 +452,12 @@ class FakeCore:
             raise ApiError(401, "Invalid access token")
         user.player.sync()
         return user
+
+    def _require_scope(self, request: web.Request, scope: str) -> None:
+        """403 "Insufficient client scope" when the token was granted without `scope` (None: every scope)."""
+        grant = self._grant(request)
+        if grant is not None and grant.scope is not None and scope not in grant.scope.split():
+            raise ApiError(403, "Insufficient client scope")
 
     @staticmethod
     async def _json(request: web.Request) -> dict[str, Any]:

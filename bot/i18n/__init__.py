@@ -9,14 +9,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from bot.i18n import account, consent, conversation, core, discord_ui, spotify, storage
+from bot.i18n import account, consent, conversation, core, discord_ui, recommend, spotify, storage
 
 log = logging.getLogger(__name__)
 
 LANGS = ("en", "es")
 
 CATALOG: dict[str, Mapping[str, str]] = {}
-for _module in (core, spotify, discord_ui, account, storage, consent, conversation):
+for _module in (core, spotify, discord_ui, account, storage, consent, conversation, recommend):
     for _key, _value in _module.MESSAGES.items():
         if _key in CATALOG:
             raise RuntimeError(f"duplicate i18n key {_key!r}")

@@ -5,6 +5,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "That member has no working Spotify link, so their account cannot play here. They can run `/spotify link`.",
         "es": "Ese miembro no tiene una vinculación de Spotify que funcione, así que su cuenta no puede sonar aquí. Puede usar `/spotify link`.",
     },
+    "consent.own_link_missing": {
+        "en": "Your Spotify link is gone or has expired, so nothing changed. Run `/spotify link` first.",
+        "es": "Tu vinculación de Spotify ya no existe o caducó, así que no cambió nada. Usa `/spotify link` primero.",
+    },
     "consent.not_a_person": {
         "en": "Only a member's own Spotify account can play here, not a bot's.",
         "es": "Aquí solo puede sonar la cuenta de Spotify de un miembro, no la de un bot.",

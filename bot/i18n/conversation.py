@@ -7,6 +7,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "smalltalk.thanks": {"en": "You're welcome! 🎶", "es": "¡De nada! 🎶"},
     "smalltalk.laugh": {"en": "😄", "es": "😄"},
+    "smalltalk.ack": {"en": "👍", "es": "👍"},
     "assistant.not_done": {
         "en": "Because of that, I did not go on to {rest}.",
         "es": "Por eso no seguí con lo demás: {rest}.",
@@ -51,32 +52,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chat.tour": {
         "en": (
             "A short tour; every line works here, on the demo player, with no account or key:\n"
-            "  play daft punk                  start an artist (or a song: play get lucky)\n"
-            "  what is playing                 the song, a progress bar, the device\n"
-            "  volume 30 · turn it up · mute   set or nudge the volume\n"
-            "  skip · previous · go to 1:30    move around\n"
+            "  play daft punk                     start an artist (or a song: play get lucky)\n"
+            "  what is playing                    the song, a progress bar, the device\n"
+            "  volume 30 · turn it up · mute      set or nudge the volume\n"
+            "  skip · previous · go to 1:30       move around\n"
             "  pause · resume\n"
             "  queue get lucky · show the queue\n"
-            "  save this song                  to your library\n"
-            "  add this to my gym playlist     (I offer to create the playlist)\n"
+            "  save this song                     to your library\n"
+            "  add this to my gym playlist        (I offer to create the playlist)\n"
             "  shuffle on · repeat this song · repeat off\n"
             "  devices · transfer to Demo Laptop  the demo's speakers, and moving the music\n"
-            "  play get lucky and volume 60    two things at once\n"
+            "  play get lucky and volume 60       two things at once\n"
             "Spanish works too: pon daft punk, qué suena, súbele. Ctrl-D quits."
         ),
         "es": (
             "Un recorrido corto; cada línea funciona aquí, en el reproductor de demostración, sin cuenta ni clave:\n"
-            "  pon daft punk                   un artista (o una canción: pon get lucky)\n"
-            "  qué suena                       la canción, una barra de progreso, el dispositivo\n"
-            "  volumen 30 · súbele · silencio  fija o ajusta el volumen\n"
+            "  pon daft punk                      un artista (o una canción: pon get lucky)\n"
+            "  qué suena                          la canción, una barra de progreso, el dispositivo\n"
+            "  volumen 30 · súbele · silencio     fija o ajusta el volumen\n"
             "  siguiente · anterior · ve al 1:30\n"
             "  pausa · continúa\n"
             "  añade get lucky a la cola · muestra la cola\n"
-            "  guarda esta canción             en tu biblioteca\n"
-            "  añade esta a mi lista gym       (te ofrezco crear la lista)\n"
+            "  guarda esta canción                en tu biblioteca\n"
+            "  añade esta a mi lista gym          (te ofrezco crear la lista)\n"
             "  aleatorio · repite esta canción · quita el aleatorio\n"
             "  dispositivos · pasa a Demo Laptop  los altavoces de la demo, y mover la música\n"
-            "  pon get lucky y volumen 60      dos cosas a la vez\n"
+            "  pon get lucky y volumen 60         dos cosas a la vez\n"
             "También en inglés: play daft punk, what is playing, turn it up. Ctrl-D para salir."
         ),
     },

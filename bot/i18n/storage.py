@@ -63,4 +63,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "--shards needs --shard-count (or SHARD_COUNT) larger than every shard id, e.g. --shards 0-3 --shard-count 8.",
         "es": "--shards necesita --shard-count (o SHARD_COUNT) mayor que cada id de shard, p. ej. --shards 0-3 --shard-count 8.",
     },
+    "web.cannot_listen": {
+        "en": "The web process cannot listen on {host}:{port} ({detail}): stop whatever uses that port, or set WEB_HOST/WEB_PORT.",
+        "es": "El proceso web no puede escuchar en {host}:{port} ({detail}): detén lo que usa ese puerto, o define WEB_HOST/WEB_PORT.",
+    },
 }

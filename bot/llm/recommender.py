@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.llm.chain import ChainMiss, ChainResult, InvalidOutput, LLMChain, build_chain
 from bot.llm.errors import LLMUnavailable
 from bot.llm.protocols import TrackSuggestion
+from bot.llm.providers import Message
 from bot.nlu.prompt import TRACKS_FORMAT, estimate_messages_tokens, recommend_messages
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,14 @@ class LLMRecommender:
         self._owns_chain = owns_chain
 
     async def suggest_tracks(self, prompt: str, count: int, lang: str) -> list[TrackSuggestion]:
+        count = max(1, min(count, MAX_SUGGESTIONS))
+        return await self.suggest_batch(recommend_messages(prompt, count, lang), count)
+
+    async def suggest_batch(self, messages: list[Message], count: int) -> list[TrackSuggestion]:
+        """Up to `count` suggestions for a prepared prompt (personal recommendations, DJ batches)."""
         if self._chain is None:
             raise LLMUnavailable()
         count = max(1, min(count, MAX_SUGGESTIONS))
-        messages = recommend_messages(prompt, count, lang)
         result: ChainResult[list[TrackSuggestion]] | ChainMiss
         try:
             result = await self._chain.attempt(

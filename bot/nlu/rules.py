@@ -1085,9 +1085,16 @@ def _trim(orig: str, folded: str) -> tuple[str, str]:
     return orig[start:end], folded[start:end]
 
 
+_TAIL_WORDS = 9  # a service or location tail ("on the living room media player") is shorter than this
+
+
 def _cut_tail(orig: str, folded: str, pattern: re.Pattern[str]) -> tuple[str, str]:
     for _ in range(3):
-        m = pattern.search(folded)
+        window = 0  # the tail patterns end at "$": only the last few words can start a match
+        spaces = [i for i, c in enumerate(folded) if c == " "]
+        if len(spaces) > _TAIL_WORDS:
+            window = spaces[-_TAIL_WORDS]
+        m = pattern.search(folded, window)
         if not m or m.start() == 0:
             break
         orig, folded = orig[: m.start()], folded[: m.start()]
@@ -1437,6 +1444,8 @@ def _finish_slot(slot: str, original: str, folded: str) -> dict[str, str] | None
         key = _key(_fold(name))
         if not key or _RESERVED_PLAYLIST.fullmatch(key) or _BAD_PLAYLIST_NAME.fullmatch(key):
             return None
+        if _SERVICE_ANY_RE.search(key):
+            return None  # "iheart radio's chill out playlist": another service's playlist
         return {slot: name}
     if slot in ("device", "speaker"):
         key = _key(_fold(original))

@@ -1,4 +1,5 @@
-"""Greetings, thanks and laughter ("hi", "hola", "thx bot 🙏", "jajaja"), answered briefly in kind.
+"""Greetings, thanks, acknowledgements and laughter ("hi", "hola", "thx bot 🙏", "ok", "jajaja"), answered
+briefly in kind.
 
 The phrases are data (`smalltalk.toml` beside this module); the replies are i18n messages `smalltalk.<kind>`.
 """
@@ -15,7 +16,7 @@ from typing import Literal
 
 from bot.nlu.plan import Lang
 
-Kind = Literal["greeting", "thanks", "laugh"]
+Kind = Literal["greeting", "thanks", "ack", "laugh"]
 PHRASES_FILE = Path(__file__).with_name("smalltalk.toml")
 MAX_CHARS = 60  # anything longer is a request, not small talk
 
@@ -25,7 +26,7 @@ _MENTION_RE = re.compile(r"<[@#!&]+\d+>")
 
 @dataclass(frozen=True, slots=True)
 class SmallTalk:
-    """A message that is only a greeting, a thank-you or a laugh; `lang` None: no clear language."""
+    """A message that is only a greeting, a thank-you, an "ok" or a laugh; `lang` None: no clear language."""
 
     kind: Kind
     lang: Lang | None
@@ -57,7 +58,7 @@ def _phrasebook() -> _Phrasebook:
     data = tomllib.loads(PHRASES_FILE.read_text(encoding="utf-8"))
     filler = frozenset(data["filler"])
     phrases: dict[str, tuple[Kind, Lang | None]] = {}
-    kinds: tuple[Kind, ...] = ("greeting", "thanks")
+    kinds: tuple[Kind, ...] = ("greeting", "thanks", "ack")
     for kind in kinds:
         for lang_name, lang in (("en", "en"), ("es", "es"), ("any", None)):
             for phrase in data[kind].get(lang_name, []):

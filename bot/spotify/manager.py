@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.http_pool import HttpPool
 from bot.llm.protocols import TrackSuggester
 from bot.nlu.plan import Context
+from bot.recommend.personal import PersonalRecommender
 from bot.spotify.client import BackoffGates, SpotifyApi, SpotifyTransport
 from bot.spotify.errors import GuildNotLinked
 from bot.spotify.session import GuildSession
@@ -32,6 +33,7 @@ class SessionManager:
         tokens: TokenProvider,
         settings: Settings,
         suggester: TrackSuggester | None = None,
+        personal: PersonalRecommender | None = None,
         api_base: str | None = None,
         http: HttpPool | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -41,6 +43,7 @@ class SessionManager:
         self._tokens = tokens
         self._settings = settings
         self._suggester = suggester
+        self._personal = personal
         self._clock = clock
         self._idle_s = settings.session_idle_s
         self._owns_http = http is None
@@ -84,6 +87,11 @@ class SessionManager:
         self._sessions[key] = fresh
         return fresh
 
+    async def api_for_user(self, user_id: int) -> SpotifyApi:
+        """The API acting on `user_id`'s own account (their DM session's). Token errors surface on use."""
+        session = await self.session_for(Context(user_id=user_id, is_dm=True))
+        return session.api
+
     async def _create(self, key: str, user_id: int) -> GuildSession:
         app = await self._app_for(user_id)
         tokens = self._tokens
@@ -103,7 +111,14 @@ class SessionManager:
             on_rejected=replace_rejected if isinstance(tokens, RejectedTokenHandler) else None,
         )
         log.info("spotify session %s created (account of user %s)", key, user_id)
-        return GuildSession(key=key, user_id=user_id, api=api, suggester=self._suggester, clock=self._clock)
+        return GuildSession(
+            key=key,
+            user_id=user_id,
+            api=api,
+            suggester=self._suggester,
+            personal=self._personal,
+            clock=self._clock,
+        )
 
     async def _app_for(self, user_id: int) -> str:
         """The Spotify client id the user's token belongs to (the back-off gate is per app)."""

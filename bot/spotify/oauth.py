@@ -28,7 +28,8 @@ from bot.storage.repository import LinkedAccount, OAuthState, Repository, Spotif
 
 log = logging.getLogger(__name__)
 
-# Only what the features need: playback control and state, playlists (find, add to, create), liking a track.
+# Only what the features need: playback control and state, playlists (find, add to, create), liking a track,
+# and the listening reads behind personal recommendations (top items, recently played, saved-track checks).
 SCOPES: tuple[str, ...] = (
     "user-read-playback-state",
     "user-modify-playback-state",
@@ -37,6 +38,9 @@ SCOPES: tuple[str, ...] = (
     "playlist-modify-private",
     "playlist-modify-public",
     "user-library-modify",
+    "user-top-read",
+    "user-read-recently-played",
+    "user-library-read",
 )
 STATE_TTL_S = 600.0  # a link started with /spotify link works for 10 minutes
 REFRESH_MARGIN_S = 60.0  # refresh this long before the access token expires
@@ -171,7 +175,7 @@ class LinkService:
         client_id = await self._client_id_for(guild_id)
         verifier = secrets.token_urlsafe(64)
         state = OAuthState(
-            state=secrets.token_urlsafe(32),
+            state=secrets.token_urlsafe(16),  # 128 bits; short, so the authorize URL fits a link button
             user_id=user_id,
             guild_id=guild_id,
             code_verifier=verifier,
@@ -181,19 +185,23 @@ class LinkService:
             lang=normalise_lang(lang),
         )
         await self._repo.save_oauth_state(state)
-        query = urlencode(
-            {
-                "client_id": client_id,
-                "response_type": "code",
-                "redirect_uri": state.redirect_uri,
-                "state": state.state,
-                "scope": " ".join(SCOPES),
-                "code_challenge_method": "S256",
-                "code_challenge": pkce_challenge(verifier),
-                "show_dialog": "true",
-            }
-        )
-        return f"{self._accounts_base}/authorize?{query}"
+        # Shorter when it can be (a link button without a web server takes at most 512 characters).
+        url = self._authorize_url(state)
+        return url if len(url) <= 512 else self._authorize_url(state, show_dialog=False)
+
+    def _authorize_url(self, state: OAuthState, *, show_dialog: bool = True) -> str:
+        params = {
+            "client_id": state.client_id,
+            "response_type": "code",
+            "redirect_uri": state.redirect_uri,
+            "state": state.state,
+            "scope": " ".join(SCOPES),
+            "code_challenge_method": "S256",
+            "code_challenge": pkce_challenge(state.code_verifier),
+        }
+        if show_dialog:
+            params["show_dialog"] = "true"
+        return f"{self._accounts_base}/authorize?{urlencode(params)}"
 
     async def _client_id_for(self, guild_id: int | None) -> str:
         if guild_id is not None:

@@ -17,6 +17,7 @@ from bot.llm.protocols import TrackSuggester
 from bot.nlu import actions as a
 from bot.nlu.actions import Action, SearchKind
 from bot.nlu.plan import Context
+from bot.recommend.personal import PersonalRecommender, recommend_outcome
 from bot.spotify.client import SpotifyApi
 from bot.spotify.errors import (
     DeviceNotFound,
@@ -137,9 +138,11 @@ class GuildSession:
         user_id: int,
         api: SpotifyApi,
         suggester: TrackSuggester | None = None,
+        personal: PersonalRecommender | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.key = key
+        self._personal = personal
         self.user_id = user_id
         self._api = api
         self._resolver = Resolver(api)
@@ -148,6 +151,11 @@ class GuildSession:
         self._lock = asyncio.Lock()
         self._memory = PlayerMemory()
         self.last_used = clock()
+
+    @property
+    def api(self) -> SpotifyApi:
+        """The Web API client acting on this session's account (taste reads, DJ)."""
+        return self._api
 
     @property
     def busy(self) -> bool:
@@ -544,6 +552,16 @@ class GuildSession:
     # ---- discovery -------------------------------------------------------------------------------------
 
     async def _recommend(self, action: a.Recommend, ctx: Context) -> Outcome:
+        if self._personal is not None:
+            own = self._api if ctx.user_id == self.user_id else None
+            return await recommend_outcome(
+                self._personal,
+                action,
+                ctx,
+                resolver=self._resolver,
+                own_api=own,
+                has_llm=self._suggester is not None,
+            )
         tracks = await recommend(self._suggester, self._resolver, action.prompt, action.count, ctx.locale)
         return Outcome(
             action="recommend",

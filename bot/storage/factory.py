@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from pathlib import Path
@@ -102,7 +103,8 @@ async def open_repository(settings: Settings) -> Repository:
     try:
         # A key file from an earlier start means a database with links must be beside it (checked when opening).
         existing_key = settings.key_file_path if settings.token_encryption_key is None else None
-        key_file = existing_key if existing_key is not None and existing_key.exists() else None
+        key_exists = existing_key is not None and await asyncio.to_thread(existing_key.exists)
+        key_file = existing_key if key_exists else None
         cipher = load_or_create_key(settings)
         sqlite = await SqliteRepository.open(settings.database_path, cipher, key_file=key_file)
     except BaseException:

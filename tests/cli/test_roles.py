@@ -92,3 +92,18 @@ async def test_the_web_role_serves_callbacks_from_the_shared_database(tmp_path: 
         await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0
     assert not (tmp_path / "bot.sqlite3").exists()  # it used PostgreSQL, not DATA_DIR
+
+
+async def test_the_web_role_says_so_when_its_port_is_taken(tmp_path: Path, pg_dsn: str) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = await run_bot(
+            tmp_path, "web", DATABASE_URL=pg_dsn, WEB_PORT=str(port), DEFAULT_LANGUAGE="es"
+        )
+    assert code == 1 and out == ""
+    assert f"El proceso web no puede escuchar en 127.0.0.1:{port}" in err
+    assert "Traceback" not in err

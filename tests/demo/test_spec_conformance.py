@@ -120,7 +120,24 @@ async def test_sampled_responses_match_the_spec(fake_spotify: FakeSpotify, opena
             ("GET", f"{base}albums/{album.id}/tracks?limit=5", None, 200),
             ("GET", f"{base}tracks/{song.id}", None, 200),
             ("GET", f"{base}me/top/tracks?limit=5", None, 200),
+            ("GET", f"{base}me/top/artists?limit=5&time_range=short_term", None, 200),
         ]
         for method, url, body, expected in calls:
             status = await _check(openapi, http, token, method, url, body)
             assert status == expected, (method, url)
+
+
+async def test_listening_history_matches_the_spec(fake_spotify: FakeSpotify, openapi: Any) -> None:
+    token = fake_spotify.add_user("demo")  # has the demo taste: top items, past plays, saved tracks
+    base = fake_spotify.api_base
+    lucky = fake_spotify.catalog.track_by_title("Get Lucky", "Daft Punk")
+    async with aiohttp.ClientSession() as http:
+        for url in (
+            f"{base}me/top/artists?time_range=medium_term&limit=10",
+            f"{base}me/top/tracks?time_range=short_term&limit=20&offset=5",
+            f"{base}me/player/recently-played?limit=50",
+            f"{base}me/player/recently-played?limit=5&before=1700000000000",
+            f"{base}me/library/contains?uris={lucky.uri}",
+            f"{base}me/tracks?limit=10",
+        ):
+            assert await _check(openapi, http, token, "GET", url) == 200, url

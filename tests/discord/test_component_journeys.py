@@ -4,6 +4,7 @@ and a click on a stale one (expired, or from before a restart) gets a private "r
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import pytest
@@ -43,7 +44,10 @@ async def test_recommend_buttons_play_queue_and_save(discord_env: DiscordHarness
     saved = await h.click(answer.message, label="Save as playlist")
     assert saved.errors == []
     created = [r for r in h.spotify.requests if r.method == "POST" and r.path.endswith("/me/playlists")]  # type: ignore[attr-defined]
-    assert created and created[-1].json["name"] == "Recommended: something like Daft Punk"
+    # the name says what it is and when (issue 9)
+    assert created and re.fullmatch(
+        r"Recommended: something like Daft Punk · \d{1,2} [A-Z][a-z]{2} 20\d\d", created[-1].json["name"]
+    )
 
 
 async def test_recommend_buttons_are_disabled_when_they_expire(

@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import sys
+import time
 
 import aiohttp
 import pytest
@@ -16,6 +17,7 @@ import pytest_asyncio
 
 from bot.__main__ import configure_logging
 from bot.config import Settings
+from bot.spotify.consent import ControllerConsent
 from tests.fakes.discord import DiscordHarness, link_spotify
 from tests.fakes.discord.harness import Answer, components_of, message_text
 from tests.fakes.discord.world import Message, User
@@ -69,6 +71,7 @@ async def test_an_admin_cannot_make_someone_the_controller_without_their_consent
     assert "wants that server to play music on your Spotify account **Bob**" in text
     assert "see what you are listening to" in text and "expires in 10 minutes" in text
 
+    await h.restart()  # a deploy (or another process) between the request and the answer
     allowed = await h.click(request, label="Allow", user=bob)
     assert allowed.errors == []
     assert await controller(h) == bob.id
@@ -97,9 +100,27 @@ async def test_decline_expiry_and_closed_dms_leave_the_server_unchanged(
 
     await set_controller(h, carol)
     pending = dms_to(h, carol)[-1]
-    await h.restart()  # the request was in memory: after a deploy it has expired
-    late = await h.click(pending, label="Allow", user=carol)
-    assert "has expired or was already answered" in late.text
+    state = h.bot.state  # type: ignore[attr-defined]
+    real = state.consent
+    state.consent = ControllerConsent(h.services.repo, clock=lambda: time.time() + 601)  # 10 minutes later
+    try:
+        late = await h.click(pending, label="Allow", user=carol)
+    finally:
+        state.consent = real
+    assert "has expired or was already answered" in late.text and late.ephemeral
+    assert await controller(h) == h.fake.owner.id
+
+    await set_controller(h, carol)
+    await h.services.links.unlink(carol.id)  # type: ignore[union-attr]  # carol unlinked before answering
+    gone = await h.click(dms_to(h, carol)[-1], label="Allow", user=carol)
+    assert "Your Spotify link is gone or has expired, so nothing changed." in gone.text
+    assert await controller(h) == h.fake.owner.id
+
+    intruder = h.fake.add_user("mallory")  # the button carries carol's proof, not anyone else's
+    h.fake.add_member(h.guild, intruder)
+    await link_spotify(h, intruder, "mallory")
+    refused = await h.click(pending, label="Allow", user=intruder)
+    assert "Only the member whose account it is can answer this." in refused.text
     assert await controller(h) == h.fake.owner.id
 
     dan = h.fake.add_user("dan", accepts_dms=False)

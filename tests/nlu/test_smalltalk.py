@@ -23,6 +23,9 @@ from bot.nlu.smalltalk import match_confirmation, match_smalltalk
         ("JAJAJA bot", "laugh", None),
         ("lol", "laugh", None),
         ("<@123456> hi", "greeting", "en"),
+        ("ok", "ack", None),
+        ("Vale!", "ack", "es"),
+        ("cool bro", "ack", "en"),
     ],
 )
 def test_small_talk_is_recognised_with_its_language(text: str, kind: str, lang: str | None) -> None:

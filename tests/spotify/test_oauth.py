@@ -55,7 +55,16 @@ class Env:
 
     async def redirected_url(self, authorize_url: str) -> str:
         """The callback URL Spotify sends the browser to (what a user would paste)."""
+        authorize_url = await self.spotify_url(authorize_url)
         async with aiohttp.ClientSession() as http, http.get(authorize_url, allow_redirects=False) as resp:
+            assert resp.status == 302
+            return resp.headers["Location"]
+
+    async def spotify_url(self, button_url: str) -> str:
+        """Spotify's authorize URL behind a link button (a short /link/<state> of ours when it is too long)."""
+        if not button_url.startswith(self.web_base + "/link/"):
+            return button_url
+        async with aiohttp.ClientSession() as http, http.get(button_url, allow_redirects=False) as resp:
             assert resp.status == 302
             return resp.headers["Location"]
 
@@ -129,7 +138,9 @@ def raw_database(path: Path) -> str:
 
 
 async def test_authorize_url_asks_for_pkce_and_only_the_needed_scopes(env: Env) -> None:
-    url = await env.links.start_link(ALICE, GUILD, "en")
+    button = await env.links.start_link(ALICE, GUILD, "en")
+    assert len(button) <= 512  # what a Discord link button can carry
+    url = await env.spotify_url(button)
     parts = urlsplit(url)
     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == env.fake.accounts_base + "/authorize"
@@ -138,8 +149,9 @@ async def test_authorize_url_asks_for_pkce_and_only_the_needed_scopes(env: Env) 
     assert query["redirect_uri"] == env.web_base + "/callback"
     assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
     assert query["scope"].split() == list(SCOPES)
-    assert "user-read-email" not in query["scope"] and "user-top-read" not in query["scope"]
-    assert len(query["state"]) >= 40
+    assert "user-read-email" not in query["scope"] and "user-follow-read" not in query["scope"]
+    assert {"user-top-read", "user-read-recently-played", "user-library-read"} <= set(query["scope"].split())
+    assert len(query["state"]) >= 22  # 128 bits
 
 
 async def test_link_through_the_callback_stores_encrypted_tokens(env: Env) -> None:
@@ -306,7 +318,7 @@ async def test_guild_app_is_used_for_linking_and_refresh(secret_env: Env) -> Non
     assert redirect == env.web_base + "/callback"
     env.fake.register_client(GUILD_APP, [redirect])  # the admin's own app: PKCE, no secret
 
-    url = await env.links.start_link(ALICE, GUILD, "en")
+    url = await env.spotify_url(await env.links.start_link(ALICE, GUILD, "en"))
     assert parse_qs(urlsplit(url).query)["client_id"] == [GUILD_APP]
     env.fake.queue_authorization("alice")
     status, _ = await env.follow(url)

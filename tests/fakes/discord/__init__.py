@@ -34,7 +34,7 @@ DiscordHarness (`discord_env`):
   -> Answer with the bot's new messages in that channel.
 - `await h.restart()` stops the bot (services kept) and logs in a fresh one, as a deploy would.
 - Answer: `.messages` (world Message objects still present: original response + followups, or channel
-  messages), `.message` (the last), `.text` (content + embed text), `.ephemeral` (all visible only to the
+  messages; for a click that updated the message it sits on, that message comes first), `.message` (the last), `.text` (content + embed text), `.ephemeral` (all visible only to the
   user), `.components` (flattened), `.errors` (Discord error codes the fake answered the bot, e.g. [40060]),
   `.choices`, `.interaction`.
 - Inspect the wire: `h.fake.exchanges` (method, path, query, body, status, code), `h.requests("PUT",

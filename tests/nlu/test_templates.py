@@ -1,0 +1,100 @@
+"""The template engine: folding, template syntax, slots, wrappers, and adding a language as one data file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.nlu.actions import Pause, Play, Skip, Transfer, Volume
+from bot.nlu.templates import DATA_DIR, TemplateError, fold, grammar, load_grammar
+
+
+def test_fold_keeps_a_map_to_the_original_text() -> None:
+    text = "¿Qué SUENA?? louderrr 50% AC/DC what's"
+    folded, where = fold(text)
+    assert folded == "que suena louder 50 percent ac dc whats "
+    assert len(where) == len(folded)
+    assert "".join(text[i] for i in where if i >= 0).startswith("QuéSUENAlouder50")
+
+
+def test_bundled_grammar_compiles_every_language() -> None:
+    g = grammar()
+    assert {i.lang for i in g.intents} == {"en", "es"}
+    assert all(i.first_words is None or i.first_words for i in g.intents)
+
+
+FRENCH = """
+fragments:
+  prefix: ["(salut|dis)"]
+  suffix: ["(stp|merci)"]
+  chanson: "(chanson|morceau|titre)"
+decline:
+  - "(ne pas|pas maintenant)"
+intents:
+  - name: skip_fr
+    action: {action: skip}
+    templates:
+      - "(suivant|passe|zappe) [la|cette] [<chanson>]"
+  - name: pause_fr
+    action: {action: pause}
+    templates:
+      - "(pause|arrete) [la musique]"
+  - name: volume_fr
+    action: {action: volume, level: "{n}"}
+    templates:
+      - "[mets le] volume (a|sur) {n}"
+  - name: transfer_fr
+    action: {action: transfer, device: "{device}"}
+    templates:
+      - "(transfere|envoie) [la musique] (sur|vers) [le|la|mon|ma] {device}"
+  - name: play_fr
+    request: true
+    action: {action: play, query: "{query}", kind: "{kind}"}
+    templates:
+      - "(joue|mets) {query}"
+"""
+
+
+@pytest.fixture()
+def with_french(tmp_path: Path) -> Path:
+    path = tmp_path / "fr.yaml"
+    path.write_text(FRENCH, encoding="utf-8")
+    return path
+
+
+def test_a_third_language_is_one_data_file(with_french: Path) -> None:
+    g = load_grammar([DATA_DIR / "en.yaml", with_french])
+    assert g.match("Salut, passe cette chanson stp") == Skip()
+    assert g.match("pause") == Pause()  # English and French intents side by side
+    assert not isinstance(g.match("mets le volume à cinquante"), Volume)  # no French number words: no level
+    assert g.match("volume sur 40") == Volume(level=40)
+    assert g.match("transfère la musique sur mon Enceinte Salon") == Transfer(device="Enceinte Salon")
+    assert g.match("joue Daft Punk merci") == Play(query="Daft Punk")
+    assert g.match("ne pas jouer Daft Punk") is None  # declined: goes to the LLM
+
+
+def test_slot_values_are_checked_by_the_finisher(with_french: Path) -> None:
+    g = load_grammar([with_french])
+
+    def refuse_music(slot: str, original: str, folded: str) -> dict[str, str] | None:
+        return None if folded == "de la musique" else {slot: original}
+
+    assert g.match("joue de la musique", refuse_music) is None
+    assert g.match("joue Air", refuse_music) == Play(query="Air")
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "intents: [{name: x, action: {action: pause}, templates: ['(pause']}]",
+        "intents: [{name: x, action: {action: pause}, templates: ['pause <nowhere>']}]",
+        "intents: [{name: x, action: {action: pause}, templates: ['pause {nope}']}]",
+        "intents: [{name: x, action: {action: pause}, templates: ['pause &']}]",
+    ],
+)
+def test_a_broken_template_names_itself(tmp_path: Path, broken: str) -> None:
+    path = tmp_path / "xx.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(TemplateError):
+        load_grammar([path])
