@@ -11,6 +11,7 @@ from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.demo.spotify_server import FakeSpotify
+    from bot.dj.service import DjService
     from bot.http_pool import HttpPool
     from bot.llm.chain import LLMChain
     from bot.llm.protocols import TrackSuggester
@@ -36,10 +37,12 @@ class Services:
     demo: FakeSpotify | None = None
     chain: LLMChain | None = None  # shared by the parser and the recommender; closed here
     http: HttpPool | None = None  # the process's one aiohttp session (Spotify and both LLM SDKs)
+    dj: DjService | None = None
 
     async def aclose(self) -> None:
         """Close in reverse order of creation; one failure does not stop the rest."""
         closers = [
+            ("dj", self.dj.aclose if self.dj is not None else None),
             ("sessions", self.sessions.aclose),
             ("parser", self.parser.aclose),
             ("llm", self.chain.aclose if self.chain is not None else None),
@@ -69,6 +72,7 @@ async def build_services(
 
     With `demo` (a running FakeSpotify) and `demo_token`, every session acts on the demo player's user.
     """
+    from bot.dj.service import DjService
     from bot.http_pool import HttpPool
     from bot.llm.chain import build_chain
     from bot.nlu.parser import build_intent_parser
@@ -106,6 +110,7 @@ async def build_services(
         http=http,
     )
     taste.bind(sessions.api_for_user)
+    dj = DjService(repo=repo, sessions=sessions, suggester=recommender)
     assistant = Assistant(parser, sessions)
     return Services(
         settings=settings,
@@ -118,4 +123,5 @@ async def build_services(
         demo=demo,
         chain=chain,
         http=http,
+        dj=dj,
     )

@@ -25,6 +25,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.playback",
     "cogs.panel",
     "cogs.recommend",
+    "cogs.dj",
     "cogs.assistant",
     "cogs.account",
     "cogs.settings",

@@ -18,6 +18,7 @@ from bot.nlu.plan import Context
 from bot.shown import shown
 from bot.spotify.outcome import DeviceInfo, Outcome, PlaybackInfo
 from cogs.common import Gate, L, personal, send, send_outcome, services_of, state_of
+from cogs.dj import add_dj_line
 from cogs.expiring import StaleComponent, answer_expired
 from cogs.render import now_playing_embed, outcomes_embed, trim
 
@@ -108,9 +109,9 @@ async def press_panel_button(interaction: discord.Interaction, op: str) -> None:
             await send_outcome(interaction, outcome, ctx.locale)
             return
         after = await current_playback(interaction, ctx)
-        await interaction.edit_original_response(
-            embed=now_playing_embed(after.playback if after.ok else None, ctx.locale), view=panel_view()
-        )
+        embed = now_playing_embed(after.playback if after.ok else None, ctx.locale)
+        add_dj_line(interaction.client, ctx.guild_id, embed, ctx.locale)
+        await interaction.edit_original_response(embed=embed, view=panel_view())
 
 
 def selectable(devices: list[DeviceInfo]) -> list[DeviceInfo]:
@@ -208,7 +209,10 @@ class Panel(commands.Cog):
             if not outcome.ok:
                 await send_outcome(interaction, outcome, ctx.locale)
                 return
-            await send(interaction, embed=now_playing_embed(outcome.playback, ctx.locale), view=panel_view())
+            embed = add_dj_line(
+                self.bot, ctx.guild_id, now_playing_embed(outcome.playback, ctx.locale), ctx.locale
+            )
+            await send(interaction, embed=embed, view=panel_view())
 
     @app_commands.command(name="devices", description=L("ui.cmd.devices"))
     @personal

@@ -43,4 +43,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Recomendadas: {prompt} · {date}",
     },
     "recommend.relink_button": {"en": "Link Spotify again", "es": "Volver a vincular Spotify"},
+    "dj.started": {
+        "en": "DJ mode is on: **{vibe}**. I'll keep at least three songs coming. Up next:\n{list}",
+        "es": "Modo DJ activado: **{vibe}**. Mantendré al menos tres canciones en cola. A continuación:\n{list}",
+    },
+    "dj.stopped": {"en": "DJ mode is off.", "es": "Modo DJ desactivado."},
+    "dj.not_running": {"en": "DJ mode is not on here.", "es": "El modo DJ no está activado aquí."},
+    "dj.ended_idle": {
+        "en": "DJ mode stopped because nothing has played for a while.",
+        "es": "El modo DJ se ha detenido porque hace rato que no suena nada.",
+    },
+    "dj.ended_controller": {
+        "en": "DJ mode stopped because the Spotify account this server played on is no longer linked.",
+        "es": "El modo DJ se ha detenido porque la cuenta de Spotify de este servidor ya no está vinculada.",
+    },
+    "dj.panel": {"en": "DJ mode: {vibe}", "es": "Modo DJ: {vibe}"},
+    "ui.cmd.dj": {
+        "en": "DJ mode: keep the queue going with a vibe",
+        "es": "Modo DJ: mantén la cola con un estilo",
+    },
+    "ui.cmd.dj.start": {"en": "Start DJ mode with a vibe", "es": "Activa el modo DJ con un estilo"},
+    "ui.cmd.dj.stop": {"en": "Stop DJ mode", "es": "Desactiva el modo DJ"},
+    "ui.opt.vibe": {"en": "vibe", "es": "estilo"},
+    "ui.optdesc.vibe": {
+        "en": "What it should sound like, e.g. chill for the evening",
+        "es": "Cómo debe sonar, p. ej. algo tranquilo para la noche",
+    },
 }

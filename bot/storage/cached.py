@@ -169,6 +169,15 @@ class CachedRepository:
     async def set_meta(self, key: str, value: str) -> None:
         await self.inner.set_meta(key, value)
 
+    async def save_dj_state(self, guild_id: int, state: str) -> None:
+        await self.inner.save_dj_state(guild_id, state)
+
+    async def delete_dj_state(self, guild_id: int) -> bool:
+        return await self.inner.delete_dj_state(guild_id)
+
+    async def dj_states(self) -> dict[int, str]:
+        return await self.inner.dj_states()
+
     async def close(self) -> None:
         self._guilds.clear()
         self._accounts.clear()

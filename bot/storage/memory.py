@@ -24,6 +24,7 @@ class MemoryRepository:
         self._holds: dict[str, float] = {}
         self._counters: dict[tuple[str, int], int] = {}
         self._refresh_locks = KeyedLocks()
+        self._dj: dict[int, str] = {}
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:
         return copy.deepcopy(self._guilds.get(guild_id) or GuildSettings(guild_id=guild_id))
@@ -111,6 +112,15 @@ class MemoryRepository:
 
     async def set_meta(self, key: str, value: str) -> None:
         self._meta[key] = value
+
+    async def save_dj_state(self, guild_id: int, state: str) -> None:
+        self._dj[guild_id] = state
+
+    async def delete_dj_state(self, guild_id: int) -> bool:
+        return self._dj.pop(guild_id, None) is not None
+
+    async def dj_states(self) -> dict[int, str]:
+        return dict(self._dj)
 
     async def close(self) -> None:
         return None

@@ -126,6 +126,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        3,
+        "DJ mode sessions (one per guild, a JSON document), so DJ mode survives a restart",
+        (
+            """
+            CREATE TABLE dj_sessions (
+                guild_id INTEGER PRIMARY KEY,
+                state TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 

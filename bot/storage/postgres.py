@@ -345,6 +345,23 @@ class PostgresRepository:
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", key)
 
+    async def save_dj_state(self, guild_id: int, state: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO dj_sessions (guild_id, state, updated_at) VALUES ($1, $2, $3) ON CONFLICT (guild_id) "
+            "DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+            guild_id,
+            state,
+            time.time(),
+        )
+
+    async def delete_dj_state(self, guild_id: int) -> bool:
+        status = await self._pool.execute("DELETE FROM dj_sessions WHERE guild_id = $1", guild_id)
+        return str(status).endswith(" 1")
+
+    async def dj_states(self) -> dict[int, str]:
+        rows = await self._pool.fetch("SELECT guild_id, state FROM dj_sessions")
+        return {int(row["guild_id"]): str(row["state"]) for row in rows}
+
     async def close(self) -> None:
         if self._closed:
             return

@@ -418,6 +418,26 @@ class SqliteRepository:
     def refresh_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
         return self._refresh_locks.hold(user_id)
 
+    # -- DJ mode --------------------------------------------------------------------------------------------
+
+    async def save_dj_state(self, guild_id: int, state: str) -> None:
+        async with self._write_lock:
+            await self._conn.execute(
+                "INSERT INTO dj_sessions (guild_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (guild_id) "
+                "DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                (guild_id, state, time.time()),
+            )
+
+    async def delete_dj_state(self, guild_id: int) -> bool:
+        async with self._write_lock:
+            cur = await self._conn.execute("DELETE FROM dj_sessions WHERE guild_id = ?", (guild_id,))
+            return cur.rowcount > 0
+
+    async def dj_states(self) -> dict[int, str]:
+        async with self._conn.execute("SELECT guild_id, state FROM dj_sessions") as cur:
+            rows = await cur.fetchall()
+        return {int(row[0]): str(row[1]) for row in rows}
+
     def release_on_close(self, release: Callable[[], None]) -> None:
         """Call `release` (the DATA_DIR lock) once the connection is closed."""
         self._on_close.append(release)

@@ -222,3 +222,14 @@ async def test_claim_controller_goes_to_the_first_claimant_only(repo: Repository
     assert settings.controller_user_id == winner and settings.language == "es"
     assert await repo.claim_controller(8, winner) is True  # already theirs
     assert await repo.claim_controller(9, 5) is True  # a guild without settings yet
+
+
+async def test_dj_states_round_trip_replace_and_delete(repo: Repository) -> None:
+    assert await repo.dj_states() == {}
+    await repo.save_dj_state(42, '{"vibe": "chill"}')
+    await repo.save_dj_state(43, '{"vibe": "rock"}')
+    await repo.save_dj_state(42, '{"vibe": "chill", "played": ["a"]}')
+    assert await repo.dj_states() == {42: '{"vibe": "chill", "played": ["a"]}', 43: '{"vibe": "rock"}'}
+    assert await repo.delete_dj_state(43) is True
+    assert await repo.delete_dj_state(43) is False
+    assert await repo.dj_states() == {42: '{"vibe": "chill", "played": ["a"]}'}
