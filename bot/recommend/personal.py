@@ -23,7 +23,14 @@ from bot.llm.providers import Message
 from bot.nlu import actions as a
 from bot.nlu.plan import Context
 from bot.recommend.prompt import personal_messages, prompt_tokens
-from bot.recommend.taste import TASTE_CALLS, MissingTasteScopes, TasteProfile, TasteService, song_key
+from bot.recommend.taste import (
+    TASTE_CALLS,
+    MissingTasteScopes,
+    TasteProfile,
+    TasteService,
+    short_label,
+    song_key,
+)
 from bot.spotify.client import SpotifyApi
 from bot.spotify.errors import NothingFound, RecommendationsNeedLLM
 from bot.spotify.outcome import Outcome, TrackInfo
@@ -165,7 +172,7 @@ class PersonalRecommender:
             fresh = await filt.unsaved(filt.unknown(resolved))
             filt.remember(resolved)
             picks.tracks += fresh[:missing]
-            rejected += [t.label for t in resolved if t not in fresh]
+            rejected += [short_label(t) for t in resolved if t not in fresh]
         return picks
 
     async def _from_listening(

@@ -43,7 +43,7 @@ def personal_messages(
     }
     if taste is not None and not taste.empty:
         payload["taste"] = taste.summary()
-    skip = [*(avoid or []), *(taste.avoid(AVOID_SONGS) if taste is not None else [])]
+    skip = list(dict.fromkeys([*(avoid or []), *(taste.avoid(AVOID_SONGS) if taste is not None else [])]))
     if skip:
         payload["avoid"] = skip[:AVOID_SONGS]
     return [{"role": "system", "content": PERSONAL_SYSTEM}, {"role": "user", "content": _data(payload)}]

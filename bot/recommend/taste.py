@@ -41,6 +41,11 @@ def song_key(track: TrackInfo) -> str:
     return f"{fold(track.name)}|{fold(track.artists[0]) if track.artists else ''}"
 
 
+def short_label(track: TrackInfo) -> str:
+    """'Title — First Artist' (featured artists cost tokens and add nothing for a prompt)."""
+    return f"{track.name} — {track.artists[0]}" if track.artists else track.name
+
+
 def _unique(names: Iterable[str]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for name in names:
@@ -84,16 +89,20 @@ class TasteProfile:
         parts = []
         if self.artists:
             parts.append("artists: " + ", ".join(self.artists[:artists]))
-        recent = _unique(t.label for t in self.recent_tracks)[:songs]
+        recent = _unique(short_label(t) for t in self.recent_tracks)[:songs]
         if recent:
             parts.append("recently: " + "; ".join(recent))
         if self.now_playing is not None:
-            parts.append("now: " + self.now_playing.label)
+            parts.append("now: " + short_label(self.now_playing))
         return ". ".join(parts)
 
-    def avoid(self, limit: int = 8) -> list[str]:
-        """'Title — Artist' of songs the model should not suggest (the rest is filtered after search)."""
-        return list(_unique(t.label for t in self.known_tracks()))[:limit]
+    def avoid(self, limit: int = 8, *, skip: int = 3) -> list[str]:
+        """'Title — Artist' of songs the model should not suggest, past the `skip` recent ones the summary
+        already names (the rest is filtered after search)."""
+        named = set(_unique(short_label(t) for t in self.recent_tracks)[:skip])
+        return [
+            label for label in _unique(short_label(t) for t in self.known_tracks()) if label not in named
+        ][:limit]
 
 
 def profile_from(
