@@ -383,11 +383,20 @@ class Grammar:
     suffix: re.Pattern[str]  # any number of closers ("please", "thanks", "por favor", "ya")
 
     def match(
-        self, text: str, finish: Finisher = _identity, *, has_track: bool = True, requests: bool = True
+        self,
+        text: str,
+        finish: Finisher = _identity,
+        *,
+        has_track: bool = True,
+        requests: bool = True,
+        check_declines: bool = True,
     ) -> Action | None:
-        """The first intent matching the whole of `text`; `requests=False` skips play/queue requests."""
+        """The first intent matching the whole of `text`; `requests=False` skips play/queue requests.
+
+        `check_declines=False` when the caller has already asked `declines()` about the same text.
+        """
         folded, where = fold(text)
-        if not folded or folded.count(" ") > MAX_WORDS or self.declines(folded):
+        if not folded or folded.count(" ") > MAX_WORDS or (check_declines and self.declines(folded)):
             return None
         cores = self.cores(folded)
         memo: dict[tuple[str, str], Mapping[str, str] | None] = {}
