@@ -13,6 +13,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No AI model is answering right now.",
         "es": "Ningún modelo de IA responde ahora.",
     },
+    "recommend.no_key": {
+        "en": "No AI model is configured (no LLM key).",
+        "es": "No hay ningún modelo de IA configurado (falta la clave de LLM).",
+    },
     "recommend.from_listening": {
         "en": (
             "{why}So these {count} songs come from your listening (your top and recent artists, none you "

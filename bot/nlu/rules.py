@@ -1536,11 +1536,14 @@ def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
             return None
         default = ctx.locale if ctx is not None else "en"
         gram = grammar()
-        templated = gram.match(
-            cleaned, _finish_slot, has_track=ctx is not None and ctx.current_track is not None
-        )
         if gram.declines(fold(cleaned)[0]):
             return None
+        templated = gram.match(
+            cleaned,
+            _finish_slot,
+            has_track=ctx is not None and ctx.current_track is not None,
+            check_declines=False,
+        )
         if templated is not None and not isinstance(templated, _FREE_TEXT):
             return Plan(actions=[templated], lang=detect_lang(cleaned, default), source="rules")
         folded = _fold(cleaned)

@@ -377,16 +377,26 @@ class Grammar:
     """Every language's intents, in file order (earlier intents win), and the phrases that must go to the LLM."""
 
     intents: tuple[Intent, ...]
-    decline: re.Pattern[str] | None
+    decline: re.Pattern[str] | None  # anywhere in the message
+    decline_start: re.Pattern[str] | None  # at the start of the message, once polite openers are peeled off
     prefix: re.Pattern[str]  # one polite opener ("hey", "can you please", "oye", "me puedes")
     suffix: re.Pattern[str]  # any number of closers ("please", "thanks", "por favor", "ya")
 
     def match(
-        self, text: str, finish: Finisher = _identity, *, has_track: bool = True, requests: bool = True
+        self,
+        text: str,
+        finish: Finisher = _identity,
+        *,
+        has_track: bool = True,
+        requests: bool = True,
+        check_declines: bool = True,
     ) -> Action | None:
-        """The first intent matching the whole of `text`; `requests=False` skips play/queue requests."""
+        """The first intent matching the whole of `text`; `requests=False` skips play/queue requests.
+
+        `check_declines=False` when the caller has already asked `declines()` about the same text.
+        """
         folded, where = fold(text)
-        if not folded or folded.count(" ") > MAX_WORDS or self.declines(folded):
+        if not folded or folded.count(" ") > MAX_WORDS or (check_declines and self.declines(folded)):
             return None
         cores = self.cores(folded)
         memo: dict[tuple[str, str], Mapping[str, str] | None] = {}
@@ -425,7 +435,11 @@ class Grammar:
         return [(s, e) for s in reversed(starts) for e in sorted(ends) if s < e]
 
     def declines(self, folded: str) -> bool:
-        return self.decline is not None and self.decline.fullmatch(folded) is not None
+        if self.decline is not None and self.decline.fullmatch(folded) is not None:
+            return True
+        if self.decline_start is None:
+            return False
+        return any(self.decline_start.match(folded, start) is not None for start, _ in self.cores(folded))
 
 
 def _as_list(value: Any) -> list[str]:
@@ -450,6 +464,7 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
     suffixes = [s for _, d in docs for s in _as_list((d.get("fragments") or {}).get("suffix"))]
     intents: list[Intent] = []
     declines: list[str] = []
+    declines_start: list[str] = []
     prefix_re = suffix_re = "(?!)"
     for lang, doc in docs:
         fragments = {k: " | ".join(_as_list(v)) for k, v in (doc.get("fragments") or {}).items()}
@@ -479,10 +494,17 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
             )
         for t in _as_list(doc.get("decline")):
             declines.append(f"(?:{compiler.compile(t)[0]})")
+        for t in _as_list(doc.get("decline_start")):
+            declines_start.append(f"(?:{compiler.compile(t)[0]})")
     decline = re.compile(f"(?:[^ ]+ )*?(?:{'|'.join(declines)})(?:[^ ]+ )*") if declines else None
     log.debug("compiled %d intents from %d files", len(intents), len(files))
+    decline_start = re.compile("|".join(declines_start)) if declines_start else None
     return Grammar(
-        intents=tuple(intents), decline=decline, prefix=re.compile(prefix_re), suffix=re.compile(suffix_re)
+        intents=tuple(intents),
+        decline=decline,
+        decline_start=decline_start,
+        prefix=re.compile(prefix_re),
+        suffix=re.compile(suffix_re),
     )
 
 

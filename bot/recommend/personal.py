@@ -191,8 +191,9 @@ class PersonalRecommender:
         for name in chosen:
             found = await resolver.search(f'artist:"{name}"', "track", SEARCH_LIMIT)
             picks.spotify_calls += 1
-            own = [t for t in found if t.artists and fold(t.artists[0]) == fold(name)]
-            per_artist.append(filt.unknown(own))
+            own = filt.unknown([t for t in found if t.artists and fold(t.artists[0]) == fold(name)])
+            self._rng.shuffle(own)  # asking again gives other songs
+            per_artist.append(own)
         # Take the artists in turns so one artist does not fill the list.
         candidates: list[TrackInfo] = []
         seen: set[str] = set()
@@ -318,6 +319,8 @@ async def recommend_outcome(
         key = "spotify.recommend.ok"
     why = picks.llm_notice
     params_why = why.message(ctx.locale) if why is not None and why.key != LLMUnavailable.key else ""
+    if not has_llm:
+        params_why = t("recommend.no_key", ctx.locale)
     listing = "\n".join(f"{i}. {track.label}" for i, track in enumerate(picks.tracks, start=1))
     if picks.needs_scopes:
         listing += "\n\n" + t("recommend.needs_scopes", ctx.locale)

@@ -98,3 +98,26 @@ def test_a_broken_template_names_itself(tmp_path: Path, broken: str) -> None:
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(TemplateError):
         load_grammar([path])
+
+
+@pytest.mark.parametrize(
+    ("text", "played"),
+    [
+        ("play Never Gonna Give You Up", "Never Gonna Give You Up"),
+        ("pon Nunca Es Suficiente", "Nunca Es Suficiente"),
+        ("play Alarm by Anne-Marie", "Alarm Anne-Marie"),
+        ("don't stop the music", None),
+        ("hey bot, never play Despacito again", None),
+        ("no pongas reggaeton", None),
+        ("set an alarm for 7", None),
+        ("play the serial podcast", None),
+    ],
+)
+def test_negations_decline_at_the_start_but_not_inside_a_title(text: str, played: str | None) -> None:
+    from bot.nlu.rules import parse_local
+
+    plan = parse_local(text)
+    if played is None:
+        assert plan is None
+    else:
+        assert plan is not None and plan.actions == [Play(query=played)]
