@@ -111,7 +111,7 @@ async def build_services(
     )
     taste.bind(sessions.api_for_user)
     dj = DjService(repo=repo, sessions=sessions, suggester=recommender)
-    assistant = Assistant(parser, sessions)
+    assistant = Assistant(parser, sessions, dj=dj)
     return Services(
         settings=settings,
         repo=repo,

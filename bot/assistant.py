@@ -12,7 +12,15 @@ from typing import Protocol
 
 from bot.errors import NotAllowed, UserFacingError
 from bot.i18n import CATALOG, t
-from bot.nlu.actions import CONTROL_ACTIONS, Action, AddToPlaylist, CreatePlaylist, action_dump
+from bot.nlu.actions import (
+    CONTROL_ACTIONS,
+    Action,
+    AddToPlaylist,
+    CreatePlaylist,
+    DjStart,
+    DjStop,
+    action_dump,
+)
 from bot.nlu.plan import Context, Lang, Plan
 from bot.nlu.smalltalk import match_smalltalk
 from bot.nlu.text import normalise_text
@@ -37,6 +45,14 @@ class SessionProvider(Protocol):
     async def session_for(self, ctx: Context) -> Session:
         """The Spotify session that acts for `ctx`. Raises a UserFacingError (e.g. not linked)."""
         ...
+
+
+class DjControl(Protocol):
+    """DJ mode for a guild (bot.dj.service.DjService)."""
+
+    async def start(self, ctx: Context, vibe: str) -> Outcome: ...
+
+    async def stop(self, ctx: Context) -> Outcome: ...
 
 
 class ActionsNotDone(UserFacingError):
@@ -136,9 +152,10 @@ class Response:
 class Assistant:
     """Parses free text, checks permissions in code, and runs each action on the right session."""
 
-    def __init__(self, parser: IntentParser, sessions: SessionProvider) -> None:
+    def __init__(self, parser: IntentParser, sessions: SessionProvider, dj: DjControl | None = None) -> None:
         self._parser = parser
         self._sessions = sessions
+        self._dj = dj
         self._languages = ConversationLanguages()
 
     async def handle_text(self, text: str, ctx: Context) -> Response:
@@ -197,6 +214,13 @@ class Assistant:
                 break
         return outcomes
 
+    async def _run_dj(self, action: DjStart | DjStop, ctx: Context) -> Outcome:
+        if self._dj is None:  # a surface without DJ mode (e.g. the benchmarks' bare assistant)
+            raise UserFacingError()
+        if isinstance(action, DjStart):
+            return await self._dj.start(ctx, action.vibe)
+        return await self._dj.stop(ctx)
+
     async def run_action(self, action: Action, ctx: Context) -> Outcome:
         try:
             if action.action in CONTROL_ACTIONS and not ctx.can_control:
@@ -205,6 +229,8 @@ class Assistant:
                 return Outcome(action="help", ok=True, key="help.text")
             if action.action == "reply":
                 return Outcome(action="reply", ok=True, key="reply.text", params={"text": action.text})
+            if isinstance(action, DjStart | DjStop):
+                return await self._run_dj(action, ctx)
             session = await self._sessions.session_for(ctx)
             return await session.execute(action, ctx)
         except UserFacingError as exc:

@@ -43,6 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "action.create_playlist": {"en": 'create "{name}"', "es": 'crear "{name}"'},
     "action.recommend": {"en": "recommend songs", "es": "recomendar canciones"},
     "action.devices": {"en": "list the devices", "es": "mostrar los dispositivos"},
+    "action.dj_start": {"en": 'start DJ mode ("{vibe}")', "es": 'activar el modo DJ ("{vibe}")'},
+    "action.dj_stop": {"en": "stop DJ mode", "es": "parar el modo DJ"},
     "action.transfer": {"en": 'move playback to "{device}"', "es": 'pasar la música a "{device}"'},
     "action.search": {"en": 'search "{query}"', "es": 'buscar "{query}"'},
     "action.help": {"en": "show the help", "es": "mostrar la ayuda"},

@@ -119,6 +119,17 @@ class Recommend(_Action):
     count: int = Field(default=5, ge=1, le=20)
 
 
+class DjStart(_Action):
+    """Keep the guild's queue going with songs that fit `vibe` (DJ mode); a server-only action."""
+
+    action: Literal["dj_start"] = "dj_start"
+    vibe: str = Field(min_length=1, max_length=200)
+
+
+class DjStop(_Action):
+    action: Literal["dj_stop"] = "dj_stop"
+
+
 class Devices(_Action):
     action: Literal["devices"] = "devices"
 
@@ -162,6 +173,8 @@ Action = Annotated[
     | AddToPlaylist
     | CreatePlaylist
     | Recommend
+    | DjStart
+    | DjStop
     | Devices
     | Transfer
     | Search
@@ -190,6 +203,8 @@ ACTION_NAMES: tuple[str, ...] = (
     "add_to_playlist",
     "create_playlist",
     "recommend",
+    "dj_start",
+    "dj_stop",
     "devices",
     "transfer",
     "search",
@@ -214,6 +229,8 @@ CONTROL_ACTIONS: frozenset[str] = frozenset(
         "like",
         "add_to_playlist",
         "create_playlist",
+        "dj_start",
+        "dj_stop",
     }
 )
 

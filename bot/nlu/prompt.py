@@ -31,6 +31,7 @@ volume{level 0-100}|{delta -100..100} (mute = level 0)
 shuffle{on} repeat{mode: off|track|context}
 add_to_playlist{playlist,query?} (no query = the current track) create_playlist{name}
 recommend{prompt,count?} transfer{device}
+dj_start{vibe} (keep the queue going with songs of that vibe) dj_stop
 reply{text}: a short answer to a music question, in the user's language.
 query: the words to search, e.g. "get lucky daft punk"; keep names as written."""
 
@@ -62,7 +63,7 @@ def _command_schema() -> dict[str, object]:
     """
     variants = [
         _variant("play queue_add search", query=_STR, kind=_KIND),
-        _variant("pause resume previous show_queue now_playing like devices help"),
+        _variant("pause resume previous show_queue now_playing like devices help dj_stop"),
         _variant("skip", count={"type": "integer"}),
         _variant("seek", position_s=_NULLABLE_INT, delta_s=_NULLABLE_INT),
         _variant("volume", level=_NULLABLE_INT, delta=_NULLABLE_INT),
@@ -72,6 +73,7 @@ def _command_schema() -> dict[str, object]:
         _variant("create_playlist", name=_STR),
         _variant("recommend", prompt=_STR, count=_NULLABLE_INT),
         _variant("transfer", device=_STR),
+        _variant("dj_start", vibe=_STR),
         _variant("reply", text=_STR),
     ]
     return {

@@ -28,6 +28,7 @@ from bot.nlu.actions import (
     Action,
     AddToPlaylist,
     Devices,
+    DjStart,
     Help,
     Like,
     NowPlaying,
@@ -1496,7 +1497,7 @@ _DEVICE_WORDS = _wordset(
 
 
 # Templates whose slots take free text: a split into clauses ("... and turn it up") is tried before them.
-_FREE_TEXT = (Play, QueueAdd, Search, Recommend, Transfer, AddToPlaylist)
+_FREE_TEXT = (Play, QueueAdd, Search, Recommend, Transfer, AddToPlaylist, DjStart)
 
 
 def _template_clauses(cleaned: str, folded: str, gram: Grammar) -> list[Action] | None:

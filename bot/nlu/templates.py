@@ -58,7 +58,8 @@ SLOT_PATTERNS: dict[str, str] = {
     "speaker": r"(?:[^ ]+ ){1,6}?",
     "playlist": r"(?:[^ ]+ ){1,8}?",
     "prompt": r"(?:[^ ]+ ){1,30}?",  # what to recommend: must name something musical (see the finisher)
-    "like": r"(?:[^ ]+ ){1,12}?",  # "something like {like}": any name
+    "like": r"(?:[^ ]+ ){1,12}?",
+    "vibe": r"(?:[^ ]+ ){1,12}?",  # DJ mode's vibe: "chill for the evening", "tranquilo"  # "something like {like}": any name
 }
 INT_SLOTS = frozenset({"n", "minute"})
 SCALE = {"minute": 60}

@@ -34,3 +34,27 @@ async def test_dj_start_shows_on_the_panel_and_stop_turns_it_off(
     assert await h.services.repo.dj_states() == {}
     again = await h.slash("nowplaying")
     assert "DJ mode" not in again.text
+
+
+async def test_dj_mode_is_started_and_stopped_by_mentions_in_both_languages(
+    discord_env: DiscordHarness, linked: str
+) -> None:
+    h = discord_env
+    started = await h.mention("DJ something chill for the evening", user=h.fake.owner)
+    assert "DJ mode is on" in started.text
+    assert h.services.dj is not None
+    state = h.services.dj.status(h.guild.id)
+    assert state is not None and state.vibe == "chill for the evening"
+    assert len(h.spotify.player(linked).upcoming) >= 3  # type: ignore[attr-defined]
+
+    stopped = await h.mention("para el modo dj", user=h.fake.owner)
+    assert h.services.dj.status(h.guild.id) is None
+    assert await h.services.repo.dj_states() == {}
+    assert "Modo DJ desactivado." in stopped.text
+
+    spanish = await h.mention("pon algo tranquilo y sigue así", user=h.fake.owner)
+    state = h.services.dj.status(h.guild.id)
+    assert state is not None and state.vibe == "tranquilo" and state.lang == "es"
+    assert "Modo DJ" in spanish.text
+    await h.mention("stop dj mode", user=h.fake.owner)
+    assert h.services.dj.status(h.guild.id) is None
