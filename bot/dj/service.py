@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.dj.state import DjState
-from bot.errors import GuildOnly, NotAllowed, UserFacingError
+from bot.errors import NotAllowed, UserFacingError
 from bot.llm.errors import LLMUnavailable
 from bot.nlu.plan import Context
 from bot.recommend.personal import BatchSuggester
@@ -39,6 +39,59 @@ TICK_S = 20.0  # between checks while the queue is short or the player is idle
 MAX_WAIT_S = 240.0  # longest sleep between checks
 IDLE_STOP_S = 600.0  # playback stopped this long: DJ mode ends
 SEARCH_LIMIT = 10
+
+# Words of a vibe that say nothing searchable on their own ("something chill for the evening" -> "chill").
+_VAGUE_WORDS = frozenset(
+    [
+        "something",
+        "anything",
+        "some",
+        "music",
+        "songs",
+        "song",
+        "tracks",
+        "stuff",
+        "more",
+        "like",
+        "what",
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "been",
+        "playing",
+        "evening",
+        "night",
+        "tonight",
+        "morning",
+        "today",
+        "please",
+        "algo",
+        "musica",
+        "canciones",
+        "temas",
+        "cosas",
+        "como",
+        "para",
+        "esta",
+        "noche",
+        "tarde",
+        "hoy",
+        "manana",
+        "sonado",
+        "suena",
+        "sonando",
+        "parecido",
+        "parecida",
+    ]
+)
+
+
+def is_personal(key: int) -> bool:
+    """A DJ session keyed by a negated user id runs in that user's DM on their own account."""
+    return key < 0
+
 
 EndListener = Callable[[DjState, str], Awaitable[None]]
 
@@ -76,6 +129,7 @@ class DjService:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._listeners: list[EndListener] = []
+        self._upcoming: dict[int, int] = {}  # songs already coming at the last check, per session
 
     # ---- public ------------------------------------------------------------------------------------------
 
@@ -89,13 +143,13 @@ class DjService:
     async def start(self, ctx: Context, vibe: str) -> Outcome:
         """Start (or re-aim) DJ mode in ctx's guild. Raises a UserFacingError when not allowed or not linked."""
         guild_id = self._guild_of(ctx)
-        settings = await self._repo.get_guild_settings(guild_id)
-        if settings.controller_user_id is None:
+        controller = await self._controller_of(guild_id)
+        if controller is None:
             raise GuildNotLinked()
         vibe = " ".join(vibe.split())[:200]
         async with self._lock(guild_id):
             state = self._states.get(guild_id)
-            if state is not None and state.controller_user_id == settings.controller_user_id:
+            if state is not None and state.controller_user_id == controller:
                 state.vibe, state.lang, state.buffer = vibe, ctx.locale, []  # new vibe, same memory of songs
             else:
                 state = DjState(
@@ -103,7 +157,7 @@ class DjService:
                     vibe=vibe,
                     lang=ctx.locale,
                     started_by=ctx.user_id,
-                    controller_user_id=settings.controller_user_id,
+                    controller_user_id=controller,
                     started_at=self._wall(),
                 )
             self._states[guild_id] = state
@@ -116,7 +170,14 @@ class DjService:
             await self._repo.save_dj_state(guild_id, state.to_json())
         self._spawn(guild_id)
         log.info("DJ mode started in guild %s (%d tracks added)", guild_id, len(added))
-        upcoming = "\n".join(f"{i}. {t.label}" for i, t in enumerate(added, start=1)) or "—"
+        if not added and self._upcoming.get(guild_id, 0) >= MIN_UPCOMING:  # the queue is full already
+            coming = self._upcoming[guild_id]
+            return Outcome(
+                action="dj_start", ok=True, key="dj.started_full", params={"vibe": vibe, "n": coming}
+            )
+        if not added:  # nothing found for the vibe (no model, nothing playing): say so, not an empty list
+            return Outcome(action="dj_start", ok=True, key="dj.started_empty", params={"vibe": vibe})
+        upcoming = "\n".join(f"{i}. {t.label}" for i, t in enumerate(added, start=1))
         return Outcome(action="dj_start", ok=True, key="dj.started", params={"vibe": vibe, "list": upcoming})
 
     async def stop(self, ctx: Context) -> Outcome:
@@ -148,8 +209,7 @@ class DjService:
         async with self._lock(guild_id):
             if self._states.get(guild_id) is not state:
                 return self._tick_s
-            settings = await self._repo.get_guild_settings(guild_id)
-            if settings.controller_user_id != state.controller_user_id:
+            if await self._controller_of(guild_id) != state.controller_user_id:
                 await self._end(guild_id, "controller", locked=True)
                 return self._tick_s
             try:
@@ -187,10 +247,17 @@ class DjService:
         item = playback.get("item") if isinstance(playback, dict) else None
         playing = isinstance(playback, dict) and bool(playback.get("is_playing"))
         upcoming = [q for q in (queue or {}).get("queue") or [] if isinstance(q, dict)]
+        self._upcoming[state.guild_id] = len(upcoming) if playing else 0
         if not playing and not starting:
             state.idle_since = state.idle_since or self._wall()
             return [], self._tick_s  # paused or stopped by someone: do not restart it (it ends after a while)
         state.idle_since = None
+        if isinstance(item, dict) and isinstance(item.get("uri"), str) and item["uri"] not in state.played:
+            names = [str(a.get("name")) for a in item.get("artists") or [] if isinstance(a, dict)]
+            state.remember(
+                item["uri"],
+                TrackInfo(uri=item["uri"], name=str(item.get("name")), artists=tuple(names)).label,
+            )
         if playing and len(upcoming) >= MIN_UPCOMING:
             wait = self._tick_s
             if isinstance(item, dict) and isinstance(playback, dict):
@@ -255,6 +322,9 @@ class DjService:
     async def _search_fallback(self, state: DjState, resolver: Resolver) -> list[TrackInfo]:
         """Without a model: the vibe as a search, then songs by the artists the session played."""
         found = await resolver.search(state.vibe, "track", SEARCH_LIMIT)
+        if not found:  # "chill for the evening" names no title: try its telling words one by one
+            for word in [w for w in state.vibe.split() if len(w) >= 4 and fold(w) not in _VAGUE_WORDS][:3]:
+                found += await resolver.search(word, "track", SEARCH_LIMIT)
         artists = list(dict.fromkeys(label.split(" — ", 1)[-1].split(", ")[0] for label in state.labels[-6:]))
         for name in reversed(artists[-3:]):
             found += await resolver.search(f'artist:"{name}"', "track", SEARCH_LIMIT)
@@ -263,16 +333,26 @@ class DjService:
     # ---- plumbing ----------------------------------------------------------------------------------------
 
     async def _session(self, state: DjState) -> GuildSession:
-        ctx = Context(user_id=state.started_by, guild_id=state.guild_id, locale=state.lang)  # type: ignore[arg-type]
+        if is_personal(state.guild_id):  # a DM (or the terminal): the user's own account
+            ctx = Context(user_id=state.started_by, is_dm=True, locale=state.lang)  # type: ignore[arg-type]
+        else:
+            ctx = Context(user_id=state.started_by, guild_id=state.guild_id, locale=state.lang)  # type: ignore[arg-type]
         return await self._sessions.session_for(ctx)
 
     @staticmethod
     def _guild_of(ctx: Context) -> int:
-        if ctx.guild_id is None or ctx.is_dm:
-            raise GuildOnly()
+        """The DJ session's key: the guild, or for a DM the negated user id (a personal DJ on their own account)."""
         if not ctx.can_control:
             raise NotAllowed()
+        if ctx.guild_id is None or ctx.is_dm:
+            return -ctx.user_id
         return ctx.guild_id
+
+    async def _controller_of(self, key: int) -> int | None:
+        """Whose account the session plays on: the guild's controller, or the DM user themself."""
+        if is_personal(key):
+            return -key
+        return (await self._repo.get_guild_settings(key)).controller_user_id
 
     def _lock(self, guild_id: int) -> asyncio.Lock:
         return self._locks.setdefault(guild_id, asyncio.Lock())

@@ -51,6 +51,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "DJ mode is on: **{vibe}**. I'll keep at least three songs coming. Up next:\n{list}",
         "es": "Modo DJ activado: **{vibe}**. Mantendré al menos tres canciones en cola. A continuación:\n{list}",
     },
+    "dj.started_full": {
+        "en": "DJ mode is on: **{vibe}**. {n} songs are already coming; I'll add more before they run out.",
+        "es": "Modo DJ activado: **{vibe}**. Ya hay {n} canciones en cola; añadiré más antes de que se acaben.",
+    },
+    "dj.started_empty": {
+        "en": "DJ mode is on: **{vibe}**, but I found no songs for it yet. Play something and I'll keep it going "
+        "in that direction, or try another vibe (an artist or a genre works best).",
+        "es": "Modo DJ activado: **{vibe}**, pero aún no encontré canciones para eso. Pon algo y seguiré en esa "
+        "línea, o prueba otro estilo (un artista o un género funcionan mejor).",
+    },
     "dj.stopped": {"en": "DJ mode is off.", "es": "Modo DJ desactivado."},
     "dj.not_running": {"en": "DJ mode is not on here.", "es": "El modo DJ no está activado aquí."},
     "dj.ended_idle": {

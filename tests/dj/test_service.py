@@ -186,3 +186,32 @@ async def test_dj_mode_survives_a_restart(
     assert len(fake_spotify.player(guild_linked).upcoming) >= 3
     added = after.played[len(before.played) :]
     assert added and not set(added) & set(before.played)  # it remembered the songs from before the restart
+
+
+async def test_a_dm_gets_a_personal_dj_on_the_users_own_account(
+    services: Services, fake_spotify: FakeSpotify, guild_linked: str
+) -> None:
+    """In a DM (or the terminal chat) DJ mode plays on the asker's own account, keyed apart from any guild."""
+    wall = Wall()
+    dj = dj_for(services, wall)
+    dm = Context(user_id=OWNER_ID, is_dm=True)
+    started = await dj.start(dm, "chill for the evening")
+    assert started.ok and started.key == "dj.started"
+    assert dj.status(-OWNER_ID) is not None and dj.status(GUILD_ID) is None
+    assert len(fake_spotify.player(guild_linked).upcoming) >= 3  # the owner's own player
+    assert -OWNER_ID in await services.repo.dj_states()
+    stopped = await dj.stop(dm)
+    assert stopped.key == "dj.stopped" and dj.status(-OWNER_ID) is None
+
+
+async def test_a_vibe_that_finds_nothing_says_so_instead_of_an_empty_list(
+    services: Services, fake_spotify: FakeSpotify, guild_linked: str
+) -> None:
+    dj = DjService(
+        repo=services.repo, sessions=services.sessions, suggester=None, background=False, wall=Wall()
+    )
+    started = await dj.start(ctx(), "zzqxv wobblefrump")
+    assert started.key == "dj.started_empty"
+    assert "found no songs for it yet" in started.message("en")
+    assert "aún no encontré canciones" in started.message("es")
+    assert not fake_spotify.player(guild_linked).upcoming
