@@ -15,17 +15,13 @@ import pytest
 
 from bot.__main__ import configure_logging
 from bot.config import Settings
-from tests.spotify.test_oauth import ALICE, GUILD, Env, make_env
+from tests.spotify.test_oauth import ALICE, GUILD, Env, running_env
 
 
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    environment, server = await make_env(tmp_path)
-    yield environment
-    await server.stop()
-    await environment.links.aclose()
-    await environment.repo.close()
-    await environment.fake.stop()
+    async with running_env(tmp_path) as environment:
+        yield environment
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -102,24 +103,29 @@ async def make_env(tmp_path: Path, secret: str | None = None) -> tuple[Env, OAut
     return Env(fake, settings, cipher, repo, links, clock, web_base), server
 
 
+@contextlib.asynccontextmanager
+async def running_env(tmp_path: Path, *, secret: str | None = None) -> AsyncIterator[Env]:
+    """make_env's servers and services, stopped afterwards in reverse order."""
+    environment, server = await make_env(tmp_path, secret=secret)
+    try:
+        yield environment
+    finally:
+        await server.stop()
+        await environment.links.aclose()
+        await environment.repo.close()
+        await environment.fake.stop()
+
+
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    environment, server = await make_env(tmp_path)
-    yield environment
-    await server.stop()
-    await environment.links.aclose()
-    await environment.repo.close()
-    await environment.fake.stop()
+    async with running_env(tmp_path) as environment:
+        yield environment
 
 
 @pytest.fixture
 async def secret_env(tmp_path: Path) -> AsyncIterator[Env]:
-    environment, server = await make_env(tmp_path, secret=SECRET)
-    yield environment
-    await server.stop()
-    await environment.links.aclose()
-    await environment.repo.close()
-    await environment.fake.stop()
+    async with running_env(tmp_path, secret=SECRET) as environment:
+        yield environment
 
 
 async def me(env: Env, token: str) -> str:

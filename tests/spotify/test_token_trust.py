@@ -16,27 +16,19 @@ from bot.nlu.plan import Context
 from bot.spotify.errors import AppRejected, GuildAppRejected, LinkExpired
 from bot.spotify.manager import SessionManager
 from bot.storage.sqlite import SqliteRepository
-from tests.spotify.test_oauth import ALICE, BOT_APP, GUILD, GUILD_APP, SECRET, Env, make_env, me
+from tests.spotify.test_oauth import ALICE, BOT_APP, GUILD, GUILD_APP, SECRET, Env, me, running_env
 
 
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    environment, server = await make_env(tmp_path)
-    yield environment
-    await server.stop()
-    await environment.links.aclose()
-    await environment.repo.close()
-    await environment.fake.stop()
+    async with running_env(tmp_path) as environment:
+        yield environment
 
 
 @pytest.fixture
 async def secret_env(tmp_path: Path) -> AsyncIterator[Env]:
-    environment, server = await make_env(tmp_path, secret=SECRET)
-    yield environment
-    await server.stop()
-    await environment.links.aclose()
-    await environment.repo.close()
-    await environment.fake.stop()
+    async with running_env(tmp_path, secret=SECRET) as environment:
+        yield environment
 
 
 def refreshes(env: Env) -> int:
