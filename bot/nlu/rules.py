@@ -49,7 +49,7 @@ from bot.nlu.actions import (
 )
 from bot.nlu.lang import detect_lang
 from bot.nlu.numbers import NUMBER_PATTERN, parse_duration, parse_number
-from bot.nlu.plan import Context, Plan
+from bot.nlu.plan import Context, Lang, Plan
 from bot.nlu.templates import Grammar, fold, grammar
 
 log = logging.getLogger(__name__)
@@ -1159,6 +1159,36 @@ _GENRES = frozenset(
         "drum and bass",
         "k pop",
         "lo fi",
+        "classic rock",
+        "soft rock",
+        "alt rock",
+        "alternative rock",
+        "punk rock",
+        "christian rock",
+        "progressive rock",
+        "prog rock",
+        "folk rock",
+        "southern rock",
+        "smooth jazz",
+        "death metal",
+        "black metal",
+        "nu metal",
+        "r b",
+        "r n b",
+        "rhythm and blues",
+        "old school hip hop",
+        "old school rap",
+        "gangsta rap",
+        "deep house",
+        "bluegrass",
+        "motown",
+        "dancehall",
+        "afrobeat",
+        "afrobeats",
+        "zydeco",
+        "classical music",
+        "rock clasico",
+        "rock en espanol",
     }
 )
 
@@ -1524,6 +1554,11 @@ def _template_clauses(cleaned: str, folded: str, gram: Grammar) -> list[Action] 
     return actions
 
 
+def _plan(actions: list[Action], lang: Lang) -> Plan:
+    """The local plan (its actions are validated already: no need to check them twice)."""
+    return Plan.model_construct(actions=actions, lang=lang, source="rules")
+
+
 def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
     """A Plan with source "rules" when sure, else None (the LLM decides).
 
@@ -1537,16 +1572,18 @@ def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
             return None
         default = ctx.locale if ctx is not None else "en"
         gram = grammar()
-        if gram.declines(fold(cleaned)[0]):
+        folded_pair = fold(cleaned)
+        if gram.declines(folded_pair[0]):
             return None
         templated = gram.match(
             cleaned,
             _finish_slot,
             has_track=ctx is not None and ctx.current_track is not None,
             check_declines=False,
+            folded=folded_pair,
         )
         if templated is not None and not isinstance(templated, _FREE_TEXT):
-            return Plan(actions=[templated], lang=detect_lang(cleaned, default), source="rules")
+            return _plan([templated], detect_lang(cleaned, default))
         folded = _fold(cleaned)
         start, end = _strip_polite(folded, 0, len(folded))
         split = _SPLIT_RE.search(folded) is not None
@@ -1559,7 +1596,7 @@ def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
             actions = [templated]  # free text ("play X and Y") unless the message splits into commands
         if not actions:
             return None
-        return Plan(actions=actions, lang=detect_lang(cleaned, default), source="rules")
+        return _plan(actions, detect_lang(cleaned, default))
     except Exception:  # never let odd input break the caller; the LLM can still answer
         log.exception("local parser failed; leaving the message to the LLM")
         return None

@@ -99,8 +99,15 @@ def fold(text: str) -> tuple[str, list[int]]:
             c if c.isascii() else (unicodedata.normalize("NFKD", c)[0].lower() if c.isalpha() else " ")
             for c in low
         )
-    out: list[str] = []
     where: list[int] = []
+    if "'" not in low and "%" not in low and _STRETCH_RE.search(low) is None:
+        # The common case: every word as it is (a letter run lies inside one word, so one search covers all).
+        words = _WORD_RE.findall(low)
+        for m in _WORD_RE.finditer(low):
+            where.extend(range(*m.span()))
+            where.append(-1)
+        return (" ".join(words) + " " if words else ""), where
+    out: list[str] = []
     for m in _WORD_RE.finditer(low):
         word = m.group()
         first = m.start()
@@ -298,6 +305,7 @@ class Intent:
     # Each template alone: when the first matching template's slots are refused ("{n} louder" reading "make
     # this a bit" as a number), the later templates still get their turn.
     templates: tuple[str, ...] = ()  # regex sources, compiled the first time they are needed
+    template_firsts: tuple[frozenset[str] | None, ...] = ()  # each template's first words (None: any)
     _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def build(
@@ -315,7 +323,11 @@ class Intent:
             action = self._action(m, original, where, finish)
             if action is not None:
                 return action
+            word = folded[start : folded.find(" ", start)]
             for k in range(len(self.templates)):
+                firsts = self.template_firsts[k] if self.template_firsts else None
+                if firsts is not None and word not in firsts:
+                    continue
                 alone = self._template(k).fullmatch(folded, start, end)
                 if alone is not None and (action := self._action(alone, original, where, finish)) is not None:
                     return action
@@ -382,6 +394,27 @@ class Grammar:
     decline_start: re.Pattern[str] | None  # at the start of the message, once polite openers are peeled off
     prefix: re.Pattern[str]  # one polite opener ("hey", "can you please", "oye", "me puedes")
     suffix: re.Pattern[str]  # any number of closers ("please", "thanks", "por favor", "ya")
+    suffix_first: frozenset[str] | None = None  # the words a closer can start with (None: any)
+    # Which intents can start with a word (their positions in `intents`), and those that can start with any
+    # word (a template opening with a slot): a message only tries the intents its first words can start.
+    by_first: Mapping[str, frozenset[int]] = field(init=False, repr=False, compare=False)
+    any_first: frozenset[int] = field(init=False, repr=False, compare=False)
+    # The last message's cores: `declines()` and `match()` on the same text read its wrappers once.
+    _last_cores: list[tuple[str, list[tuple[int, int]]]] = field(
+        default_factory=lambda: [("", [])], repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        index: dict[str, set[int]] = {}
+        anywhere: set[int] = set()
+        for k, intent in enumerate(self.intents):
+            if intent.first_words is None:
+                anywhere.add(k)
+                continue
+            for word in intent.first_words:
+                index.setdefault(word, set()).add(k)
+        object.__setattr__(self, "by_first", {word: frozenset(ks) for word, ks in index.items()})
+        object.__setattr__(self, "any_first", frozenset(anywhere))
 
     def match(
         self,
@@ -391,15 +424,19 @@ class Grammar:
         has_track: bool = True,
         requests: bool = True,
         check_declines: bool = True,
+        folded: tuple[str, list[int]] | None = None,
     ) -> Action | None:
         """The first intent matching the whole of `text`; `requests=False` skips play/queue requests.
 
-        `check_declines=False` when the caller has already asked `declines()` about the same text.
+        `check_declines=False` when the caller has already asked `declines()` about the same text; `folded`:
+        `fold(text)` when the caller has it already.
         """
-        folded, where = fold(text)
-        if not folded or folded.count(" ") > MAX_WORDS or (check_declines and self.declines(folded)):
+        folded_text, where = fold(text) if folded is None else folded
+        if not folded_text or folded_text.count(" ") > MAX_WORDS:
             return None
-        cores = self.cores(folded)
+        cores = self.cores(folded_text)
+        if check_declines and self._declines(folded_text, cores):
+            return None
         memo: dict[tuple[str, str], Mapping[str, str] | None] = {}
 
         def finish_once(slot: str, original: str, folded_slot: str) -> Mapping[str, str] | None:
@@ -408,10 +445,14 @@ class Grammar:
                 memo[key] = finish(slot, original, folded_slot)
             return memo[key]
 
-        for intent in self.intents:
+        candidates = set(self.any_first)
+        for start, _ in cores:
+            candidates.update(self.by_first.get(folded_text[start : folded_text.find(" ", start)], ()))
+        for k in sorted(candidates):
+            intent = self.intents[k]
             if (intent.require_track and not has_track) or (intent.request and not requests):
                 continue
-            action = intent.build(text, folded, where, finish_once, cores)
+            action = intent.build(text, folded_text, where, finish_once, cores)
             if action is not None:
                 return action
         return None
@@ -421,26 +462,46 @@ class Grammar:
 
         "hey bot can you please play X thanks" -> "X thanks" without the openers and "thanks", then with more
         of them kept: every template is tried on each, so wrappers never need writing out, and a query does
-        not swallow a "please" when it can do without it.
+        not swallow a "please" when it can do without it. (The list is shared: do not change it.)
         """
+        last_text, last_cores = self._last_cores[0]
+        if last_text == folded and folded:
+            return last_cores
+        cores = self._cores(folded)
+        self._last_cores[0] = (folded, cores)
+        return cores
+
+    def _cores(self, folded: str) -> list[tuple[int, int]]:
         starts = [0]
         pos = 0
         while (m := self.prefix.match(folded, pos)) is not None and m.end() > pos:
             pos = m.end()
             starts.append(pos)
         ends = [len(folded)]
-        spaces = [i + 1 for i, c in enumerate(folded[:-1]) if c == " "]
-        for p in reversed(spaces[-MAX_SUFFIX_WORDS:]):
-            if self.suffix.fullmatch(folded, p) is not None:
+        first = self.suffix_first
+        space = folded.rfind(" ", 0, len(folded) - 1)
+        for _ in range(MAX_SUFFIX_WORDS):  # the last few words, from the end
+            if space < 0:
+                break
+            p = space + 1
+            if (first is None or folded[p : folded.find(" ", p)] in first) and self.suffix.fullmatch(
+                folded, p
+            ) is not None:
                 ends.append(p)
+            space = folded.rfind(" ", 0, space)
         return [(s, e) for s in reversed(starts) for e in sorted(ends) if s < e]
 
     def declines(self, folded: str) -> bool:
+        return self._declines(folded, None)
+
+    def _declines(self, folded: str, cores: list[tuple[int, int]] | None) -> bool:
         if self.decline is not None and self.decline.fullmatch(folded) is not None:
             return True
         if self.decline_start is None:
             return False
-        return any(self.decline_start.match(folded, start) is not None for start, _ in self.cores(folded))
+        if cores is None:
+            cores = self.cores(folded)
+        return any(self.decline_start.match(folded, start) is not None for start, _ in cores)
 
 
 def _as_list(value: Any) -> list[str]:
@@ -467,6 +528,7 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
     declines: list[str] = []
     declines_start: list[str] = []
     prefix_re = suffix_re = "(?!)"
+    suffix_first: frozenset[str] | None = frozenset()
     for lang, doc in docs:
         fragments = {k: " | ".join(_as_list(v)) for k, v in (doc.get("fragments") or {}).items()}
         fragments["prefix"] = " | ".join(f"({p})" for p in prefixes) or "x"
@@ -475,7 +537,9 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
         if prefixes:
             prefix_re = compiler._fragment("prefix")[0]
         if suffixes:
-            suffix_re = f"(?:{compiler._fragment('suffix')[0]})*"
+            suffix_re, (suffix_words, suffix_empty) = compiler._fragment("suffix")
+            suffix_re = f"(?:{suffix_re})*"
+            suffix_first = None if suffix_empty else suffix_words
         for entry in doc.get("intents") or []:
             compiled = [compiler.compile(t) for t in _as_list(entry.get("templates"))]
             body = "|".join(f"(?:{regex})" for regex, _ in compiled)
@@ -491,6 +555,9 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
                     request=bool(entry.get("request", False)),
                     first_words=None if nullable else first,
                     templates=tuple(regex for regex, _ in compiled) if len(compiled) > 1 else (),
+                    template_firsts=tuple(None if empty else words for _, (words, empty) in compiled)
+                    if len(compiled) > 1
+                    else (),
                 )
             )
         for t in _as_list(doc.get("decline")):
@@ -506,6 +573,7 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
         decline_start=decline_start,
         prefix=re.compile(prefix_re),
         suffix=re.compile(suffix_re),
+        suffix_first=suffix_first,
     )
 
 

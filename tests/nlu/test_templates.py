@@ -84,6 +84,47 @@ def test_slot_values_are_checked_by_the_finisher(with_french: Path) -> None:
     assert g.match("joue Air", refuse_music) == Play(query="Air")
 
 
+ORDERED = """
+fragments:
+  prefix: ["(hey|oye)"]
+  suffix: ["(please|thanks)"]
+intents:
+  - name: level_first
+    action: {action: volume, level: "{n}"}
+    templates:
+      - "{n} percent"
+  - name: skip
+    action: {action: skip}
+    templates:
+      - "skip [it]"
+      - "(next|skip) {n} songs"
+  - name: play
+    request: true
+    action: {action: play, query: "{query}", kind: "{kind}"}
+    templates:
+      - "play {query}"
+      - "start {query}"
+      - "play the {query}"
+"""
+
+
+def test_intents_are_tried_in_file_order_whatever_word_they_start_with(tmp_path: Path) -> None:
+    path = tmp_path / "xx.yaml"
+    path.write_text(ORDERED, encoding="utf-8")
+    g = load_grammar([path])
+    assert g.match("hey 40 percent please") == Volume(level=40)  # a template that opens with a slot
+    assert g.match("oye skip it thanks") == Skip()
+    assert g.match("skip 40 percent") is None
+    assert g.match("hey play Air thanks") == Play(query="Air")  # wrappers peeled: the shortest core first
+
+    def no_article(slot: str, original: str, folded: str) -> dict[str, str] | None:
+        return None if folded.startswith("the ") else {slot: original}
+
+    # the first template's reading is refused: a later template of the same intent still gets its turn
+    assert g.match("play the Air", no_article) == Play(query="Air")
+    assert g.match("start the Air", no_article) is None
+
+
 @pytest.mark.parametrize(
     "broken",
     [
