@@ -214,7 +214,7 @@ CASES: list[tuple[str, list[dict[str, Any]] | None]] = [
     ("añade esta canción a mi playlist Favoritas", [{"action": "add_to_playlist", "playlist": "Favoritas"}]),
     # --- negatives: the LLM decides
     ("who sings this?", [{"action": "now_playing"}]),
-    ("¿de quién es esta canción?", None),
+    ("¿de quién es esta canción?", [{"action": "now_playing"}]),
     ("don't stop the music", None),
     ("no pares la música", None),
     ("no saltes esta canción", None),
@@ -234,11 +234,13 @@ CASES: list[tuple[str, list[dict[str, Any]] | None]] = [
     ("recommend me some jazz", [{"action": "recommend", "prompt": "recommend me some jazz", "count": 5}]),
     ("pon algo tranquilo", None),
     ("play some 80s music", None),
-    ("play a song", None),
-    ("play music", None),
+    ("play a song", RESUME),  # whatever was loaded; with nothing loaded the reply says so
+    ("play music", RESUME),
     ("play it again", PREV),
     ("I love this song", [{"action": "like"}]),
-    ("this song is great", None),
+    ("this song is great", [{"action": "like"}]),  # praise for what is playing saves it
+    ("this song slaps", None),  # slang praise: the LLM decides
+    ("i like rap music", None),  # a taste, not this track
     ("how are you?", None),
     ("what is the volume", None),
     ("stop skipping my songs", None),
@@ -251,7 +253,7 @@ CASES: list[tuple[str, list[dict[str, Any]] | None]] = [
     ("suggest a name for my dog", None),
     ("don't play Despacito", None),
     ("no pongas reggaeton", None),
-    ("switch to my workout playlist", None),
+    ("switch to my workout playlist", play("workout", "playlist")),  # a playlist, not a device
     ("change the song to hello", None),
     ("queue up the next song", None),
     ("unmute", None),
