@@ -15,7 +15,7 @@ import time
 
 from benchmarks.fakes import Latencies
 from benchmarks.report import render_table
-from benchmarks.runner import BenchConfig, run_all
+from benchmarks.runner import FIGURES, BenchConfig, run_all
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -39,6 +39,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--commands", type=int, help="commands in the end-to-end runs")
     p.add_argument("--guilds", type=int, help="guilds in the concurrency run")
     p.add_argument("--per-guild", type=int, help="commands per guild in the concurrency run")
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=FIGURES,
+        metavar="FIGURE",
+        help=f"run only this figure (repeatable): {', '.join(FIGURES)}",
+    )
     p.add_argument("--no-dev-set", action="store_true", help="do not add ../shared utterances to figure 1")
     return p.parse_args(argv)
 
@@ -52,7 +59,11 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         spotify_sigma=args.spotify_sigma,
         seed=args.seed,
     )
-    overrides: dict[str, object] = {"latencies": latencies, "use_dev_set": not args.no_dev_set}
+    overrides: dict[str, object] = {
+        "latencies": latencies,
+        "use_dev_set": not args.no_dev_set,
+        "only": frozenset(args.only or ()),
+    }
     for name, value in (
         ("e2e_commands", args.commands),
         ("guilds", args.guilds),

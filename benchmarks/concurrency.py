@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.end_to_end import COMMAND_IDS, failure_counts, failure_key
+from benchmarks.end_to_end import COMMAND_IDS, failure_causes, failure_counts, failure_key
 from benchmarks.env import BenchBot, guild_context
 from benchmarks.fakes import FakesProcess
 from benchmarks.floor import current_command
@@ -46,6 +46,7 @@ async def run_concurrent(
     bot_cpu, fakes_cpu = time.process_time() - bot_cpu, fakes.cpu_s() - fakes_cpu
     served = await fakes.drain()
     summary = Summary.of([x * 1000.0 for x in latencies])
+    causes = failure_causes(failures)
     return {
         "guilds": guilds,
         "commands_per_guild": per_guild,
@@ -55,6 +56,9 @@ async def run_concurrent(
         "latency_ms": summary.as_dict(3),
         "failed_share": round(sum(f is not None for f in failures) / len(failures), 3) if failures else None,
         "failures": failure_counts(failures),
+        # load / refused (budget, cooldown) / bug / answer (the fakes have no such thing: same one at a time)
+        "failure_causes": causes,
+        "load_failures": causes["load"] + causes["refused"] + causes["bug"],
         # CPU busy share of one core during the run: near 1.0 means that process was the bottleneck
         "bot_cpu_share": round(bot_cpu / wall, 2) if wall else None,
         "cpu_us_per_command": round(bot_cpu / len(latencies) * 1e6) if latencies else None,

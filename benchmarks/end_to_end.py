@@ -87,6 +87,40 @@ def failure_key(response: Response) -> str | None:
     return failed[0].key if failed else None
 
 
+# Why an answer said a command failed (the i18n key of its first failed outcome):
+#   load    - Spotify or the LLM unavailable or rate-limited (timeouts included): what load causes
+#   refused - the bot's own limits said no: the LLM budget (quota) or a user's cooldown; also load-caused when
+#             the budget is the one configured (benchmarks.env.bench_settings: a paid-tier budget)
+#   bug     - an unexpected error
+#   answer  - a true answer about the request, which would be the same one at a time: the fake catalog has no
+#             such song, playlist or device, or the fake LLM's tiny model did not understand
+LOAD_FAILURES = frozenset(
+    {"spotify.unavailable", "spotify.rate_limited", "llm.unavailable", "llm.command.unavailable"}
+)
+REFUSED_PREFIXES = ("llm.over_quota", "llm.command.over_quota", "error.cooldown")
+BUG_FAILURES = frozenset({"error.unexpected"})
+CAUSES = ("load", "refused", "bug", "answer")
+
+
+def failure_cause(key: str) -> str:
+    if key in LOAD_FAILURES:
+        return "load"
+    if key.startswith(REFUSED_PREFIXES):
+        return "refused"
+    if key in BUG_FAILURES:
+        return "bug"
+    return "answer"
+
+
+def failure_causes(keys: Sequence[str | None]) -> dict[str, int]:
+    """Failed commands by cause (every cause listed, zeros included)."""
+    counts = dict.fromkeys(CAUSES, 0)
+    for key in keys:
+        if key is not None:
+            counts[failure_cause(key)] += 1
+    return counts
+
+
 def failure_counts(keys: Sequence[str | None]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for key in keys:

@@ -2,7 +2,8 @@
 a guild that has no command in flight (its user waits for the reply), for a few seconds per rate.
 
 Latency counts from the arrival, so a backlog shows up as latency. "Failures caused by load": answers saying
-Spotify or the LLM was unavailable or rate-limited, and arrivals that found every guild busy. CPU: the bot
+Spotify or the LLM was unavailable or rate-limited, refusals by the configured LLM budget or a cooldown, and
+arrivals that found every guild busy (benchmarks.end_to_end.failure_cause). CPU: the bot
 process's CPU time over the step, per command and as cores used. The floor (benchmarks/floor.py) replays the same
 requests at the same arrival times beside each rate.
 """
@@ -15,17 +16,19 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.end_to_end import COMMAND_IDS, failure_counts, failure_key
+from benchmarks.end_to_end import COMMAND_IDS, failure_causes, failure_counts, failure_key
 from benchmarks.env import BenchBot, guild_context
 from benchmarks.fakes import FakesProcess
 from benchmarks.floor import FloorClient, current_command
 from benchmarks.stats import Summary
 from benchmarks.utterances import Utterance
 
-LOAD_FAILURES = frozenset(
-    {"spotify.unavailable", "spotify.rate_limited", "llm.unavailable", "llm.command.unavailable"}
-)
 BEND_RATIO = 1.5  # the curve "bends" at the first rate whose p99 ÷ single p99 exceeds this (or fails by load)
+
+
+def step_seconds(rate: float, seconds: float, min_commands: int) -> float:
+    """How long one rate runs: `seconds`, stretched so that about `min_commands` commands arrive."""
+    return max(seconds, min_commands / rate) if rate > 0 else seconds
 
 
 def poisson_offsets(rate: float, seconds: float, rng: random.Random) -> list[float]:
@@ -84,14 +87,18 @@ async def run_rate(
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu0
     summary = Summary.of([x * 1000.0 for x in latencies])
-    load_failures = dropped + sum(1 for f in failures if f in LOAD_FAILURES)
+    causes = failure_causes(failures)
+    # refusals by the configured LLM budget or a cooldown are caused by the rate too
+    load_failures = dropped + causes["load"] + causes["refused"]
     return {
         "offered_per_s": rate,
+        "seconds": round(seconds, 1),
         "commands": len(latencies),
         "completed_per_s": round(len(latencies) / wall, 1) if wall else None,
         "latency_ms": summary.as_dict(3),
         "load_failures": load_failures,
         "failures": failure_counts(failures),
+        "failure_causes": causes,
         "dropped_all_guilds_busy": dropped,
         "cpu_us_per_command": round(cpu / len(latencies) * 1e6) if latencies else None,
         "cpu_cores": round(cpu / wall, 2) if wall else None,
@@ -109,12 +116,24 @@ async def run_load(
     guilds: int,
     single_p99_ms: float,
     floor_single_p99_ms: float,
+    min_commands: int = 0,
     seed: int = 5,
 ) -> dict[str, Any]:
-    """Every rate in turn, each followed by the floor replaying it; the rate where the curve bends."""
+    """Every rate in turn, each followed by the floor replaying it; the rate where the curve bends.
+
+    Each rate runs `seconds`, or longer when that would offer fewer than `min_commands` commands (a p99 of 80
+    commands is their maximum): `step_seconds`."""
     steps: list[dict[str, Any]] = []
     for rate in rates:
-        step = await run_rate(bot, fakes, utterances, rate=rate, seconds=seconds, guilds=guilds, seed=seed)
+        step = await run_rate(
+            bot,
+            fakes,
+            utterances,
+            rate=rate,
+            seconds=step_seconds(rate, seconds, min_commands),
+            guilds=guilds,
+            seed=seed,
+        )
         schedule = step.pop("schedule")
         floor = FloorClient()
         try:
@@ -144,6 +163,7 @@ async def run_load(
     return {
         "guilds": guilds,
         "step_s": seconds,
+        "min_commands": min_commands,
         "steps": steps,
         "bends_at_per_s": bends,
         "max_p99_over_single_up_to_100": max(low) if low else None,

@@ -44,6 +44,7 @@ TARGETS: tuple[Target, ...] = (
     Target("concurrency p99 ÷ single p99", ("concurrency", "p99_over_single"), 1.5, "×"),
     Target("burst ratio ÷ floor's ratio", ("concurrency", "ratio_over_floor"), 1.2, "×"),
     Target("burst CPU per command", ("concurrency", "cpu_us_per_command"), CPU_BEFORE_US / 3, "µs"),
+    Target("burst failures not about the request", ("concurrency", "load_failures"), 0, ""),
     Target("sustained p99 ÷ single, ≤ 100/s", ("load", "max_p99_over_single_up_to_100"), 1.1, "×"),
     Target("sustained p99 ÷ single, top rate", ("load", "p99_over_single_at_top_rate"), 1.5, "×"),
     Target("sustained failures caused by load", ("load", "load_failures"), 0, ""),
@@ -171,19 +172,28 @@ def render_table(figures: Mapping[str, Any]) -> str:
         f"{_f(conc.get('cpu_us_per_command'))} µs / {_f(conc.get('bot_cpu_share'), 2)}",
         _verdict(targets, "burst CPU per command"),
     )
-    row("failed commands", f"{_f(100 * (conc.get('failed_share') or 0.0))} %")
+    causes = conc.get("failure_causes", {})
+    row(
+        "failed commands: all / load, refused, bug",
+        f"{_f(100 * (conc.get('failed_share') or 0.0))} % / "
+        + ", ".join(_f(causes.get(c)) for c in ("load", "refused", "bug")),
+        _verdict(targets, "burst failures not about the request"),
+    )
+    row("  answers about the request (as one at a time)", _f(causes.get("answer")))
 
     load = figures.get("load")
     if isinstance(load, Mapping) and load.get("steps"):
         section(
-            f"3b. Sustained Poisson load ({_f(load.get('guilds'))} guilds, {_f(load.get('step_s'))} s per rate)"
+            f"3b. Sustained Poisson load ({_f(load.get('guilds'))} guilds, {_f(load.get('step_s'))} s per rate,"
+            f" longer for ≥ {_f(load.get('min_commands'))} commands)"
         )
         for step in load["steps"]:
             lat = step.get("latency_ms", {})
             row(
-                f"{_f(step.get('offered_per_s'), 0)}/s: p50 / p99, p99 ÷ single (floor's)",
+                f"{_f(step.get('offered_per_s'), 0)}/s: p50 / p99, p99 ÷ single (floor's), n",
                 f"{_f(lat.get('p50'))} / {_f(lat.get('p99'))} ms, {_f(step.get('p99_over_single'), 2)}"
-                f" ({_f(step.get('floor_p99_over_single'), 2)})",
+                f" ({_f(step.get('floor_p99_over_single'), 2)}), {_f(step.get('commands'))} in"
+                f" {_f(step.get('seconds'))} s",
             )
             row(
                 f"{_f(step.get('offered_per_s'), 0)}/s: CPU per command, cores, load failures",

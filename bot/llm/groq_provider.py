@@ -10,6 +10,8 @@ from bot.llm.budget import Limits, ProviderBudget
 from bot.llm.providers import ChatProvider
 from bot.llm.transport import groq_http_client
 
+GROQ_COMPLETIONS_PATH = "/openai/v1/chat/completions"  # groq's `chat.completions.create` posts here
+
 
 def build_groq_provider(settings: Settings, http: HttpPool | None = None) -> ChatProvider | None:
     """None when no Groq key is configured. SDK retries are off: the chain's tenacity loop retries.
@@ -33,6 +35,7 @@ def build_groq_provider(settings: Settings, http: HttpPool | None = None) -> Cha
         budget=groq_budget(settings),
         check_models=True,
         reasoning_effort="low",
+        completions_path=GROQ_COMPLETIONS_PATH,
         owned_http=pool if http is None else None,
     )
 

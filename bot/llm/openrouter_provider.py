@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx2
 from openai import AsyncOpenAI
 
 from bot.config import Settings
@@ -34,6 +35,8 @@ def build_openrouter_provider(settings: Settings, http: HttpPool | None = None) 
         budget=openrouter_budget(settings),
         reasoning_effort="low",
         max_tokens_field="max_tokens",
+        completions_path="/chat/completions",  # the openai SDK's `chat.completions.create` path
+        response_type=httpx2.Response,
         owned_http=pool if http is None else None,
     )
 

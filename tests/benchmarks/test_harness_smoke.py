@@ -85,3 +85,25 @@ def test_cli_flags_set_latencies_and_quick_sizes() -> None:
     assert config.latencies.spotify_latency_s == pytest.approx(0.01)
     assert config.guilds == 7
     assert config.e2e_commands < BenchConfig().e2e_commands
+
+
+def test_only_runs_the_chosen_figures_and_the_denominator_they_need() -> None:
+    config = config_from_args(parse_args(["--only", "concurrency"]))
+    assert config.only == frozenset({"concurrency"})
+    assert config.wants("concurrency") and not config.wants("memory")
+    figures = asyncio.run(run_all(BenchConfig.tiny(only=config.only)))
+    assert {"end_to_end", "concurrency"} <= set(figures)  # the single-command p99 the burst divides by
+    assert not {"local_parser", "llm_budget", "load", "naive_design", "fallback", "memory"} & set(figures)
+    verdicts = {t["name"]: t["result"] for t in figures["targets"]}
+    assert verdicts["peak RSS"] == "n/a"
+    assert "3. Concurrency" in render_table(figures)
+
+
+@pytest.mark.timeout(180)
+def test_burst_failures_are_split_by_cause(figures: dict[str, Any]) -> None:
+    conc = figures["concurrency"]
+    causes = conc["failure_causes"]
+    assert set(causes) == {"load", "refused", "bug", "answer"}
+    assert sum(causes.values()) == sum(conc["failures"].values())
+    assert conc["load_failures"] == causes["load"] + causes["refused"] + causes["bug"]
+    assert "answers about the request" in render_table(figures)
