@@ -121,7 +121,7 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     repo = CachedRepository(await SqliteRepository.open(settings.database_path, load_or_create_key(settings)))
     trace = RequestTrace()
-    http = HttpPool(trace_configs=[trace.trace_config()])
+    http = HttpPool(middlewares=[trace.middleware])
     chain = build_chain(settings, http=http)
     parser = make_parser(settings, chain, local_rules=local_rules)
     recommender = LLMRecommender(chain, temperature=settings.temperature_recommend, owns_chain=False)
