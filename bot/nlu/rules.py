@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from bot.nlu.actions import (
     Action,
@@ -49,10 +50,15 @@ from bot.nlu.actions import (
 )
 from bot.nlu.lang import detect_lang
 from bot.nlu.numbers import NUMBER_PATTERN, parse_duration, parse_number
-from bot.nlu.plan import Context, Lang, Plan
+from bot.nlu.plan import Context, Plan
 from bot.nlu.templates import Grammar, fold, grammar
 
 log = logging.getLogger(__name__)
+
+# While one message is parsed: what its pure readers (_control, _music_query) already said about a piece of it
+# (the templates' slot checks and the clause rules often ask about the same words).
+_MESSAGE_MEMO: ContextVar[dict[tuple[str, ...], object] | None] = ContextVar("nlu_message_memo", default=None)
+_MISSING = object()
 
 MAX_INPUT = 400  # longer messages are conversations, not commands
 MAX_CLAUSES = 6
@@ -389,12 +395,14 @@ _SEEK_BARE_OK = frozenset(
         "retrasa",
     ]
 )
-_SEEK_DELTA_RE = re.compile(
-    r"(?:(?P<v>"
-    + "|".join(sorted(_SEEK_FWD | _SEEK_BACK, key=len, reverse=True))
-    + r")\s+)?(?:(?:it|the song|the track|la cancion|el tema)\s+)?(?:(?:by|unos|some)\s+)?(?P<t>[\w: ]+?)"
-    r"(?:\s+(?P<d>forwards?|ahead|back|backwards|adelante|atras|hacia adelante|hacia atras|para atras|pa tras|"
-    r"mas|more|further))?"
+_SEEK_VERB = "|".join(sorted(_SEEK_FWD | _SEEK_BACK, key=len, reverse=True))
+_SEEK_AMOUNT = r"(?:(?:it|the song|the track|la cancion|el tema)\s+)?(?:(?:by|unos|some)\s+)?(?P<t>[\w: ]+?)"
+_SEEK_DIR = r"forwards?|ahead|back|backwards|adelante|atras|hacia adelante|hacia atras|para atras|pa tras|mas|more|further"
+_SEEK_DELTA_RE = re.compile(rf"(?:(?P<v>{_SEEK_VERB})\s+)?{_SEEK_AMOUNT}(?:\s+(?P<d>{_SEEK_DIR}))?")
+# What _seek_delta can accept: a verb or a direction (the regex alone takes almost any words).
+_SEEK_DELTA_GATE = (
+    rf"(?:{_SEEK_VERB})\s+{_SEEK_AMOUNT}(?:\s+(?:{_SEEK_DIR}))?"
+    rf"|(?:(?:{_SEEK_VERB})\s+)?{_SEEK_AMOUNT}\s+(?:{_SEEK_DIR})"
 )
 _SEEK_UNIT_RE = re.compile(
     r"(?:pon|ponla|ponlo|ve|vete|ir|salta|go|jump|skip)\s+(?:(?:to|al|a|hasta)\s+)?(?:the|el)\s+"
@@ -844,6 +852,16 @@ def _control(folded_clause: str) -> Action | None:
     key = _key(folded_clause)
     if not key:
         return None
+    memo = _MESSAGE_MEMO.get()
+    if memo is None:
+        return _control_key(key)
+    found = memo.get(("control", key), _MISSING)
+    if found is _MISSING:
+        found = memo[("control", key)] = _control_key(key)
+    return found  # type: ignore[return-value]
+
+
+def _control_key(key: str) -> Action | None:
     start, end = _strip_polite(key, 0, len(key))
     key = _NOW_SUFFIX_RE.sub("", key[start:end]).strip()
     if not key:
@@ -860,7 +878,21 @@ def _control(folded_clause: str) -> Action | None:
     return None
 
 
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    """One regex matching what any of `patterns` matches (their named groups made plain: none refers back)."""
+    return re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[a-z_0-9]+>', '(?:', p)})" for p in patterns))
+
+
+# All control rules at once: most clauses are not control commands, and one regex says so faster than 33
+# (a rule whose regex takes more than its builder accepts is gated by what the builder can accept).
+_ANY_CONTROL_RE = _any_of(
+    [_SEEK_DELTA_GATE if pattern is _SEEK_DELTA_RE else pattern.pattern for pattern, _ in _CONTROL_RULES]
+)
+
+
 def _match_control(key: str) -> Action | None:
+    if _ANY_CONTROL_RE.fullmatch(key) is None:
+        return _like(key)
     for pattern, build in _CONTROL_RULES:
         m = pattern.fullmatch(key)
         if m:
@@ -1195,6 +1227,16 @@ _GENRES = frozenset(
 
 def _music_query(orig: str, folded: str) -> tuple[str, str] | None:
     """(query, kind) for what the user wants to hear, or None when vague or unclear."""
+    memo = _MESSAGE_MEMO.get()
+    if memo is None:
+        return _read_music_query(orig, folded)
+    found = memo.get(("query", orig, folded), _MISSING)
+    if found is _MISSING:
+        found = memo[("query", orig, folded)] = _read_music_query(orig, folded)
+    return found  # type: ignore[return-value]
+
+
+def _read_music_query(orig: str, folded: str) -> tuple[str, str] | None:
     orig, folded = _trim(orig, folded)
     orig, folded = _cut_tail(orig, folded, _SERVICE_TAIL_RE)
     orig, folded = _cut_tail(orig, folded, _LOC_TAIL_RE)
@@ -1554,16 +1596,12 @@ def _template_clauses(cleaned: str, folded: str, gram: Grammar) -> list[Action] 
     return actions
 
 
-def _plan(actions: list[Action], lang: Lang) -> Plan:
-    """The local plan (its actions are validated already: no need to check them twice)."""
-    return Plan.model_construct(actions=actions, lang=lang, source="rules")
-
-
 def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
     """A Plan with source "rules" when sure, else None (the LLM decides).
 
     The sentence templates (bot/nlu/grammar/*.yaml) are tried first on the whole message, then the clause rules.
     """
+    token = _MESSAGE_MEMO.set({})
     try:
         if not isinstance(text, str) or not text or len(text) > MAX_INPUT:
             return None
@@ -1583,7 +1621,7 @@ def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
             folded=folded_pair,
         )
         if templated is not None and not isinstance(templated, _FREE_TEXT):
-            return _plan([templated], detect_lang(cleaned, default))
+            return Plan(actions=[templated], lang=detect_lang(cleaned, default), source="rules")
         folded = _fold(cleaned)
         start, end = _strip_polite(folded, 0, len(folded))
         split = _SPLIT_RE.search(folded) is not None
@@ -1596,7 +1634,9 @@ def parse_local(text: str, ctx: Context | None = None) -> Plan | None:
             actions = [templated]  # free text ("play X and Y") unless the message splits into commands
         if not actions:
             return None
-        return _plan(actions, detect_lang(cleaned, default))
+        return Plan(actions=actions, lang=detect_lang(cleaned, default), source="rules")
     except Exception:  # never let odd input break the caller; the LLM can still answer
         log.exception("local parser failed; leaving the message to the LLM")
         return None
+    finally:
+        _MESSAGE_MEMO.reset(token)

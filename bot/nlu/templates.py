@@ -54,6 +54,7 @@ SLOT_PATTERNS: dict[str, str] = {
     "artist": _WORDS,
     "genre": r"(?:[^ ]+ ){1,4}?",  # a genre the rules know ("jazz", "hip hop", "reggaeton")
     "mood": r"(?:[^ ]+ ){1,3}?",  # used as {mood:<moods>}: one of the language's mood words
+    "decade": r"(?:[^ ]+ ){1,2}?",  # used as {decade:<decades>}: "80s", "nineties", "los 80"
     "device": r"(?:[^ ]+ ){1,6}?",
     "speaker": r"(?:[^ ]+ ){1,6}?",
     "playlist": r"(?:[^ ]+ ){1,8}?",
@@ -149,10 +150,14 @@ def fold_text(text: str) -> str:
 
 
 def _span_text(original: str, where: list[int], start: int, end: int) -> str:
-    idx = [where[k] for k in range(start, end) if where[k] >= 0]
-    if not idx:
+    """The original text behind folded[start:end], from its first to its last mapped character."""
+    while start < end and where[start] < 0:
+        start += 1
+    while end > start and where[end - 1] < 0:
+        end -= 1
+    if start >= end:
         return ""
-    return original[idx[0] : idx[-1] + 1].strip(" ,.;:!?¡¿\"'")
+    return original[where[start] : where[end - 1] + 1].strip(" ,.;:!?¡¿\"'")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -309,21 +314,25 @@ class Intent:
     _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def build(
-        self, original: str, folded: str, where: list[int], finish: Finisher, cores: list[tuple[int, int]]
+        self,
+        original: str,
+        folded: str,
+        where: list[int],
+        finish: Finisher,
+        cores: list[tuple[int, int, str]],
     ) -> Action | None:
-        for start, end in cores:
-            if (
-                self.first_words is not None
-                and folded[start : folded.find(" ", start)] not in self.first_words
-            ):
+        """The action of the first core (start, end, its first word) this intent's templates match, if any."""
+        first_words = self.first_words
+        pattern = self.pattern
+        for start, end, word in cores:
+            if first_words is not None and word not in first_words:
                 continue
-            m = self.pattern.fullmatch(folded, start, end)
+            m = pattern.fullmatch(folded, start, end)
             if m is None:
                 continue
             action = self._action(m, original, where, finish)
             if action is not None:
                 return action
-            word = folded[start : folded.find(" ", start)]
             for k in range(len(self.templates)):
                 firsts = self.template_firsts[k] if self.template_firsts else None
                 if firsts is not None and word not in firsts:
@@ -445,14 +454,17 @@ class Grammar:
                 memo[key] = finish(slot, original, folded_slot)
             return memo[key]
 
+        core_words = [(start, end, folded_text[start : folded_text.find(" ", start)]) for start, end in cores]
         candidates = set(self.any_first)
-        for start, _ in cores:
-            candidates.update(self.by_first.get(folded_text[start : folded_text.find(" ", start)], ()))
+        by_first = self.by_first
+        for _, _, word in core_words:
+            candidates.update(by_first.get(word, ()))
+        intents = self.intents
         for k in sorted(candidates):
-            intent = self.intents[k]
+            intent = intents[k]
             if (intent.require_track and not has_track) or (intent.request and not requests):
                 continue
-            action = intent.build(text, folded_text, where, finish_once, cores)
+            action = intent.build(text, folded_text, where, finish_once, core_words)
             if action is not None:
                 return action
         return None
