@@ -82,6 +82,7 @@ _EDGE_CHARS = " .!?¡¿,;:…~*_-"
 _FOLD = str.maketrans("áéíóúüàèìòùâêîôûäëïöçñ", "aeiouuaeiouaeiouaeiocn")
 _PUNCT_RE = re.compile(r"[^\w\s:%+]")
 _STRETCHED_RE = re.compile(r"([a-z])\1{2,}")
+_TRIPLED_RE = re.compile(r"([a-z])\1\1")  # whether _STRETCHED_RE has anything to do (quicker to ask)
 
 
 def _fold(text: str) -> str:
@@ -104,8 +105,8 @@ def _key(folded: str) -> str:
     "louderrrr", "pauseee", "nexttt": three or more of the same letter become one (no command word has a
     tripled letter); digits are left alone so "1000" never turns into "10".
     """
-    key = _WS_RE.sub(" ", _PUNCT_RE.sub(" ", folded.replace("'", ""))).strip()
-    return _STRETCHED_RE.sub(r"\1", key)
+    key = " ".join(_PUNCT_RE.sub(" ", folded.replace("'", "")).split())
+    return key if _TRIPLED_RE.search(key) is None else _STRETCHED_RE.sub(r"\1", key)
 
 
 # ---------------------------------------------------------------------------------------------------------
