@@ -54,6 +54,7 @@ SLOT_PATTERNS: dict[str, str] = {
     "artist": _WORDS,
     "genre": r"(?:[^ ]+ ){1,4}?",  # a genre the rules know ("jazz", "hip hop", "reggaeton")
     "mood": r"(?:[^ ]+ ){1,3}?",  # used as {mood:<moods>}: one of the language's mood words
+    "decade": r"(?:[^ ]+ ){1,2}?",  # used as {decade:<decades>}: "80s", "nineties", "los 80"
     "device": r"(?:[^ ]+ ){1,6}?",
     "speaker": r"(?:[^ ]+ ){1,6}?",
     "playlist": r"(?:[^ ]+ ){1,8}?",

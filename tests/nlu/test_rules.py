@@ -233,7 +233,9 @@ CASES: list[tuple[str, list[dict[str, Any]] | None]] = [
     ),
     ("recommend me some jazz", [{"action": "recommend", "prompt": "recommend me some jazz", "count": 5}]),
     ("pon algo tranquilo", None),
-    ("play some 80s music", None),
+    ("play some 80s music", None),  # a decade alone: the LLM (Snips reads it as a request without a query)
+    ("play some 90s hip hop", play("90s hip hop", "genre")),  # a playlist search
+    ("play chill music", play("chill music", "genre")),
     ("play a song", RESUME),  # whatever was loaded; with nothing loaded the reply says so
     ("play music", RESUME),
     ("play it again", PREV),
@@ -386,7 +388,7 @@ HELD_OUT: list[tuple[str, list[dict[str, Any]] | None]] = [
     ("why did you skip that?", None),
     ("can you stop being so slow", None),
     ("play whatever you want", None),
-    ("ponme música para dormir", None),
+    ("ponme música para dormir", play("música para dormir", "genre")),  # a sleep playlist
     ("who is playing drums on this track", None),
     ("skip the intro", None),
     ("turn off the music", PAUSE),

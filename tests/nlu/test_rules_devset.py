@@ -13,7 +13,7 @@ UTTERANCES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "u
 DEV_FILES = sorted(UTTERANCES.glob("*.jsonl")) if UTTERANCES.is_dir() else []
 EXTERNAL_FILES = sorted(UTTERANCES.glob("external/*.jsonl")) if UTTERANCES.is_dir() else []
 # Floors for the externally written voice-assistant sets (issue 13 targets: precision 0.98, coverage 0.60).
-EXTERNAL_COVERAGE_FLOOR = {"voice_assistant_music_en.jsonl": 0.58, "fina_ergen_es.jsonl": 0.77}
+EXTERNAL_COVERAGE_FLOOR = {"voice_assistant_music_en.jsonl": 0.59, "fina_ergen_es.jsonl": 0.79}
 
 
 @pytest.mark.skipif(not DEV_FILES, reason="../shared/data/utterances is not available")
