@@ -1220,6 +1220,8 @@ _GENRES = frozenset(
         "afrobeats",
         "zydeco",
         "classical music",
+        "rock n roll",
+        "rock and roll",
         "rock clasico",
         "rock en espanol",
     }
