@@ -94,6 +94,8 @@ def _fold(text: str) -> str:
 
 
 def _clean(text: str) -> str:
+    if text.isascii() and text.isprintable() and "<" not in text and "@" not in text:
+        return " ".join(text.translate(_QUOTES).split()).strip(_EDGE_CHARS)  # no mention, emoji or control
     text = _MENTION_RE.sub(" ", text)
     text = _JUNK_RE.sub(" ", text).translate(_QUOTES)
     return _WS_RE.sub(" ", text).strip(_EDGE_CHARS)

@@ -365,6 +365,8 @@ class Intent:
     templates: tuple[str, ...] = ()  # regex sources, compiled the first time they are needed
     template_firsts: tuple[frozenset[str] | None, ...] = ()  # each template's first words (None: any)
     _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    # An action without placeholders ({action: pause}) is validated once: actions are immutable.
+    _fixed: list[Action | None] = field(default_factory=list, compare=False, repr=False)
 
     def build(
         self,
@@ -423,13 +425,18 @@ class Intent:
                 if not finished:
                     return None
                 values.update(finished)
+        if self._fixed:
+            return self._fixed[0]
         values.setdefault("kind", "any")
         values["_text"] = _span_text(original, where, m.start(), m.end())  # the message without its wrappers
         try:
             data = {key: _fill(value, values) for key, value in self.action.items()}
-            return ACTION_ADAPTER.validate_python(data)
+            action: Action | None = ACTION_ADAPTER.validate_python(data)
         except (ValidationError, KeyError, ValueError):
-            return None
+            action = None
+        if not any(isinstance(value, str) and "{" in value for value in self.action.values()):
+            self._fixed.append(action)
+        return action
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
