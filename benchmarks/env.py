@@ -109,6 +109,7 @@ class BenchBot:
 
 async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rules: bool = True) -> BenchBot:
     """Storage, one LLM chain shared by parser and recommender, sessions on per-user tokens, the Assistant."""
+    from bot.app import settle_heap
     from bot.http_pool import HttpPool
     from bot.llm.chain import build_chain
     from bot.llm.recommender import LLMRecommender
@@ -120,7 +121,7 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     repo = CachedRepository(await SqliteRepository.open(settings.database_path, load_or_create_key(settings)))
     trace = RequestTrace()
-    http = HttpPool(trace_configs=[trace.trace_config()])
+    http = HttpPool(middlewares=[trace.middleware])
     chain = build_chain(settings, http=http)
     parser = make_parser(settings, chain, local_rules=local_rules)
     recommender = LLMRecommender(chain, temperature=settings.temperature_recommend, owns_chain=False)
@@ -137,6 +138,7 @@ async def build_bot(settings: Settings, tokens: Mapping[int, str], *, local_rule
         for provider in chain.providers:  # the one-off model-list check is start-up work, not a command's
             with contextlib.suppress(Exception):
                 await provider.wait_for_model_check()
+    settle_heap()  # as bot.cli.run does once the services are built
     return BenchBot(settings, assistant, parser, sessions, repo, chain, recommender, http, trace)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -58,6 +59,27 @@ class Services:
                 await closer()
             except Exception:
                 log.exception("closing %s failed", name)
+
+
+YOUNG_GC_THRESHOLD = 7000  # allocations between young collections: ten times CPython's default of 700
+
+
+def settle_heap() -> None:
+    """Once start-up is done: collect, then move every object alive now to the collector's permanent generation,
+    and collect the young generation ten times less often.
+
+    What start-up builds (modules, the grammar, catalogs, SDK clients and their schemas: ~130k objects) lives as
+    long as the process. Frozen (`gc.freeze`), the full collections stop re-scanning it: in the benchmark's
+    200 × 5 burst each full pass cost ~0.1 s of CPU, ~0.02 s once frozen. A command allocates a few hundred
+    container objects, nearly all freed by reference counting within the command; at the default threshold
+    (700) the young collections ran ~60 times per burst and promoted whatever was in flight at that moment, so
+    the collector took ~0.1 s of the burst's ~1.3 s; at 7000, ~0.04 s. Nothing is kept alive that was not alive
+    already; cyclic garbage waits a few thousand allocations longer.
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_GC_THRESHOLD, middle, old)
 
 
 async def build_services(

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import aiohttp
+from aiohttp.client_middlewares import ClientMiddlewareType
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +45,13 @@ class HttpPool:
         max_connections: int = MAX_CONNECTIONS,
         max_per_host: int = MAX_CONNECTIONS_PER_HOST,
         keepalive_s: float = KEEPALIVE_S,
-        trace_configs: Sequence[aiohttp.TraceConfig] = (),
+        middlewares: Sequence[ClientMiddlewareType] = (),
     ) -> None:
-        """`trace_configs`: aiohttp request tracing (the benchmarks record what each command sent)."""
+        """`middlewares`: aiohttp client middlewares (the benchmarks record what each command sent)."""
         self._max_connections = max_connections
         self._max_per_host = max_per_host
         self._keepalive_s = keepalive_s
-        self._trace_configs = list(trace_configs)
+        self._middlewares = tuple(middlewares)
         self._session: aiohttp.ClientSession | None = None
         self._proxies = urllib.request.getproxies_environment()
         self._closed = False
@@ -75,7 +76,7 @@ class HttpPool:
             # trust_env off: the environment (proxies, ~/.netrc, whose credentials could replace a bearer
             # header) is read once in __init__ and applied per base URL by `proxy_for`.
             self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=False, trace_configs=self._trace_configs or None
+                connector=connector, trust_env=False, middlewares=self._middlewares
             )
         return self._session
 

@@ -34,13 +34,14 @@ def run_discord(settings: Settings, *, sync: bool, start_web: bool = True) -> in
 
 async def run_bot(settings: Settings, *, sync: bool, start_web: bool, err: TextIO | None = None) -> int:
     """Build the services, log in and run until closed. Returns the exit code."""
-    from bot.app import build_services
+    from bot.app import build_services, settle_heap
     from bot.client import SpotifyBot
 
     assert settings.discord_token is not None
     out = err or sys.stderr
     lang = settings.default_language
     services = await build_services(settings)
+    settle_heap()
     if settings.shard_ids:
         log.info("running shards %s of %s", settings.shard_ids, settings.shard_count)
     bot = SpotifyBot(services, force_sync=sync, start_web=start_web)

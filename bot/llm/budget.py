@@ -109,7 +109,9 @@ class RateBudget:
         self.limits = limits
         self._clock = clock
         self._events: deque[tuple[float, int]] = deque()  # (time, tokens) per request this minute
+        self._minute_tokens = 0  # the sum of the tokens in _events (kept, not recounted per request)
         self.day = utc_day(clock())
+        self._day_ends = day_window(clock()) + DAY_S
         self.day_requests = 0
         self.day_tokens = 0
         self.blocked_until = 0.0
@@ -122,12 +124,15 @@ class RateBudget:
 
     # -- reading -------------------------------------------------------------------------------------------
     def _roll(self, now: float) -> None:
-        while self._events and now - self._events[0][0] >= MINUTE_S:
-            self._events.popleft()
-        today = utc_day(now)
-        if today != self.day:
-            self.day, self.day_requests, self.day_tokens = today, 0, 0
-            self._unsaved_requests = self._unsaved_tokens = 0
+        events = self._events
+        while events and now - events[0][0] >= MINUTE_S:
+            self._minute_tokens -= events.popleft()[1]
+        if now >= self._day_ends or now < self._day_ends - DAY_S:  # another UTC day (or the clock went back)
+            self._day_ends = day_window(now) + DAY_S
+            today = utc_day(now)
+            if today != self.day:
+                self.day, self.day_requests, self.day_tokens = today, 0, 0
+                self._unsaved_requests = self._unsaved_tokens = 0
 
     @property
     def requests_this_minute(self) -> int:
@@ -137,7 +142,7 @@ class RateBudget:
     @property
     def tokens_this_minute(self) -> int:
         self._roll(self._clock())
-        return sum(tokens for _, tokens in self._events)
+        return self._minute_tokens
 
     def refusal(self, tokens: int) -> Refusal | None:
         """Which cap one more request of about `tokens` tokens would break (None: it fits)."""
@@ -152,8 +157,7 @@ class RateBudget:
             return "tpd"
         if limits.rpm is not None and len(self._events) + 1 > limits.rpm:
             return "rpm"
-        minute_tokens = sum(t for _, t in self._events)
-        if limits.tpm is not None and minute_tokens + tokens > limits.tpm:
+        if limits.tpm is not None and self._minute_tokens + tokens > limits.tpm:
             return "tpm"
         server_left = self._server_tokens_left
         if server_left is not None and now < self._server_tokens_until and tokens > server_left:
@@ -180,6 +184,7 @@ class RateBudget:
         now = self._clock()
         self._roll(now)
         self._events.append((now, tokens))
+        self._minute_tokens += tokens
         self.day_requests += 1
         self.day_tokens += tokens
         self._unsaved_requests += 1
@@ -196,6 +201,7 @@ class RateBudget:
             at, tokens = self._events[index]
             if tokens == estimated:
                 self._events[index] = (at, actual)
+                self._minute_tokens += actual - estimated
                 break
         self.day_tokens = max(0, self.day_tokens + actual - estimated)
         self._unsaved_tokens += actual - estimated

@@ -431,11 +431,14 @@ class SpotifyApi:
     async def _send(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
         """Build the request now (with the current token), then send it within this account's in-flight cap."""
         request = build_request(fn, args, kwargs)
-        try:
-            async with asyncio.timeout(self._transport.timeout_s):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise AccountBusy() from None
+        if self._slots.locked():  # wait for a slot, within the timeout (a free one is taken without waiting)
+            try:
+                async with asyncio.timeout(self._transport.timeout_s):
+                    await self._slots.acquire()
+            except TimeoutError:
+                raise AccountBusy() from None
+        else:
+            await self._slots.acquire()
         try:
             return await self._transport.send(request)
         finally:

@@ -32,6 +32,31 @@ def test_tokens_per_minute_are_capped() -> None:
     assert budget.refusal(100) is None
 
 
+def test_tokens_per_minute_follow_settled_usage_and_leave_the_window_after_a_minute() -> None:
+    clock = Clock()
+    budget = RateBudget("groq:m", Limits(tpm=1000), clock=clock)
+    budget.spend(100)
+    clock.now += 30.0
+    budget.spend(200)
+    budget.settle(200, 500)  # the second request really used 500
+    assert budget.tokens_this_minute == 600
+    assert budget.refusal(401) == "tpm"
+    clock.now += 30.0  # the first request leaves the minute
+    assert budget.tokens_this_minute == 500
+    assert budget.refusal(500) is None
+    clock.now += 30.0
+    assert (budget.tokens_this_minute, budget.requests_this_minute) == (0, 0)
+
+
+def test_a_clock_set_back_a_day_still_counts_that_day_afresh() -> None:
+    clock = Clock()
+    budget = RateBudget("groq:m", Limits(rpd=1), clock=clock)
+    budget.spend(10)
+    assert budget.refusal(10) == "rpd"
+    clock.now = NOON - 86_400.0
+    assert budget.refusal(10) is None
+
+
 def test_requests_per_day_survive_the_minute_and_end_at_utc_midnight() -> None:
     clock = Clock()
     budget = RateBudget("groq:m", Limits(rpm=30, rpd=3), clock=clock)
