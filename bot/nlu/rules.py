@@ -1513,10 +1513,12 @@ def _finish_slot(slot: str, original: str, folded: str) -> dict[str, str] | None
         head = folded_query.split(" ", 1)[0]
         if head in _NOT_A_QUERY_START or (head in ("me", "us") and original[:1].islower()):
             return None  # "search and play X", "play me X": the template caught a connector ("Me Against...")
+        parsed = _music_query(original, folded_query)
+        if parsed is None:
+            return None  # vague or unclear (the cheaper question first: most refused slots end here)
         if _control(_key(folded_query)) is not None or grammar().match(original, requests=False) is not None:
             return None  # "play next song", "pon pausa", "queue up the next song": a command, not a title
-        parsed = _music_query(original, folded_query)
-        return {slot: parsed[0], "kind": parsed[1]} if parsed else None
+        return {slot: parsed[0], "kind": parsed[1]}
     if slot == "playlist":
         name = _trim(original, _fold(original))[0]
         key = _key(_fold(name))
