@@ -186,7 +186,8 @@ class Assistant:
             )
             outcome = Outcome(action="none", ok=False, key=key, params=dict(plan.failure_params))
             return Response(plan, [outcome])
-        outcomes = await self.run_actions(plan.actions, replace(ctx, locale=plan.lang))
+        run_ctx = ctx if plan.lang == ctx.locale else replace(ctx, locale=plan.lang)  # frozen: shared as is
+        outcomes = await self.run_actions(plan.actions, run_ctx)
         return Response(plan, outcomes, offer_for(plan.actions, outcomes))
 
     async def accept_offer(self, offer: Offer, ctx: Context) -> Response:
