@@ -82,6 +82,7 @@ _EDGE_CHARS = " .!?¡¿,;:…~*_-"
 _FOLD = str.maketrans("áéíóúüàèìòùâêîôûäëïöçñ", "aeiouuaeiouaeiouaeiocn")
 _PUNCT_RE = re.compile(r"[^\w\s:%+]")
 _STRETCHED_RE = re.compile(r"([a-z])\1{2,}")
+_TRIPLED_RE = re.compile(r"([a-z])\1\1")  # whether _STRETCHED_RE has anything to do (quicker to ask)
 
 
 def _fold(text: str) -> str:
@@ -93,6 +94,8 @@ def _fold(text: str) -> str:
 
 
 def _clean(text: str) -> str:
+    if text.isascii() and text.isprintable() and "<" not in text and "@" not in text:
+        return " ".join(text.translate(_QUOTES).split()).strip(_EDGE_CHARS)  # no mention, emoji or control
     text = _MENTION_RE.sub(" ", text)
     text = _JUNK_RE.sub(" ", text).translate(_QUOTES)
     return _WS_RE.sub(" ", text).strip(_EDGE_CHARS)
@@ -104,8 +107,8 @@ def _key(folded: str) -> str:
     "louderrrr", "pauseee", "nexttt": three or more of the same letter become one (no command word has a
     tripled letter); digits are left alone so "1000" never turns into "10".
     """
-    key = _WS_RE.sub(" ", _PUNCT_RE.sub(" ", folded.replace("'", ""))).strip()
-    return _STRETCHED_RE.sub(r"\1", key)
+    key = " ".join(_PUNCT_RE.sub(" ", folded.replace("'", "")).split())
+    return key if _TRIPLED_RE.search(key) is None else _STRETCHED_RE.sub(r"\1", key)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1510,10 +1513,12 @@ def _finish_slot(slot: str, original: str, folded: str) -> dict[str, str] | None
         head = folded_query.split(" ", 1)[0]
         if head in _NOT_A_QUERY_START or (head in ("me", "us") and original[:1].islower()):
             return None  # "search and play X", "play me X": the template caught a connector ("Me Against...")
+        parsed = _music_query(original, folded_query)
+        if parsed is None:
+            return None  # vague or unclear (the cheaper question first: most refused slots end here)
         if _control(_key(folded_query)) is not None or grammar().match(original, requests=False) is not None:
             return None  # "play next song", "pon pausa", "queue up the next song": a command, not a title
-        parsed = _music_query(original, folded_query)
-        return {slot: parsed[0], "kind": parsed[1]} if parsed else None
+        return {slot: parsed[0], "kind": parsed[1]}
     if slot == "playlist":
         name = _trim(original, _fold(original))[0]
         key = _key(_fold(name))

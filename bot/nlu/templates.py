@@ -82,6 +82,8 @@ def _identity(slot: str, original: str, folded: str) -> Mapping[str, str] | None
 _ACCENTS = str.maketrans("áéíóúüàèìòùâêîôûäëïöçñãõåý’´`", "aeiouuaeiouaeiouaeiocnaoay'''")
 _WORD_RE = re.compile(r"[^\W_]+(?:[':][^\W_]+)*|%")
 _STRETCH_RE = re.compile(r"([^\W\d_])\1{2,}")
+_PLAIN_RE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")  # plain words, one space between: folded as they are
+_PLAIN_STRETCH_RE = re.compile(r"([a-z])\1\1")  # _STRETCH_RE for plain text (quicker)
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -100,6 +102,14 @@ def fold(text: str) -> tuple[str, list[int]]:
             c if c.isascii() else (unicodedata.normalize("NFKD", c)[0].lower() if c.isalpha() else " ")
             for c in low
         )
+    if _PLAIN_RE.fullmatch(low) is not None and _PLAIN_STRETCH_RE.search(low) is None:
+        plain = list(range(len(low) + 1))  # most messages: every character maps to itself, spaces to -1
+        plain[-1] = -1
+        space = low.find(" ")
+        while space >= 0:
+            plain[space] = -1
+            space = low.find(" ", space + 1)
+        return low + " ", plain
     where: list[int] = []
     if "'" not in low and "%" not in low and _STRETCH_RE.search(low) is None:
         # The common case: every word as it is (a letter run lies inside one word, so one search covers all).
@@ -149,6 +159,12 @@ def fold_text(text: str) -> str:
     return fold(text)[0].strip()
 
 
+@cache
+def _folded_word(token: str) -> str:
+    """fold_text of a template's word (the same few thousand words recur across templates at start-up)."""
+    return fold_text(token)
+
+
 def _span_text(original: str, where: list[int], start: int, end: int) -> str:
     """The original text behind folded[start:end], from its first to its last mapped character."""
     while start < end and where[start] < 0:
@@ -186,6 +202,25 @@ def _first_of_seq(items: list[First]) -> First:
     return frozenset(words), True
 
 
+# Words a match must contain: each set is one requirement (one of its words appears somewhere in the match).
+Need = tuple[frozenset[str], ...]
+
+
+def _pick(need: Need) -> frozenset[str] | None:
+    """The requirement likely to rule out most messages (few words, and few short ones: "a", "the", "el" are
+    in most messages), None when there is none."""
+    return min(need, key=lambda words: sum(5 if len(w) <= 3 else 1 for w in words)) if need else None
+
+
+def _need_of_alt(branches: list[Need]) -> Need:
+    """Every branch must meet one of its requirements: one requirement made of each branch's pick."""
+    if len(branches) == 1:
+        return branches[0]
+    if not all(branches):
+        return ()
+    return (frozenset().union(*(_pick(b) or () for b in branches)),)
+
+
 def _first_of_alt(branches: list[First]) -> First:
     words: set[str] = set()
     nullable = False
@@ -204,23 +239,30 @@ class _Compiler:
     fragments: Mapping[str, str]
     slot_counter: int = 0
     slot_names: dict[str, str] = field(default_factory=dict)  # regex group -> slot name
-    _fragment_cache: dict[str, tuple[str, First]] = field(default_factory=dict)
+    _fragment_cache: dict[str, tuple[str, First, Need]] = field(default_factory=dict)
     _stack: list[str] = field(default_factory=list)
 
     def compile(self, template: str) -> tuple[str, First]:
+        regex, first, _ = self.compile_with_need(template)
+        return regex, first
+
+    def compile_with_need(self, template: str) -> tuple[str, First, Need]:
+        """The regex, its first words, and the words any match must contain."""
         tokens = [m.group(1) for m in _TOKEN_RE.finditer(template)]
         if "".join(tokens).replace(" ", "") != template.replace(" ", "").replace("\t", ""):
             raise TemplateError(f"cannot read template {template!r}")
-        pos, out, first = self._alternatives(tokens, 0, template)
+        pos, out, first, need = self._alternatives(tokens, 0, template)
         if pos != len(tokens):
             raise TemplateError(f"unbalanced brackets in {template!r}")
-        return out, first
+        return out, first, need
 
-    def _alternatives(self, tokens: list[str], pos: int, src: str) -> tuple[int, str, First]:
+    def _alternatives(self, tokens: list[str], pos: int, src: str) -> tuple[int, str, First, Need]:
         branches: list[str] = []
         firsts: list[First] = []
+        needs: list[Need] = []
         current: list[str] = []
         seq: list[First] = []
+        need: list[frozenset[str]] = []
         while pos < len(tokens):
             tok = tokens[pos]
             if tok in (")", "]"):
@@ -228,39 +270,46 @@ class _Compiler:
             if tok == "|":
                 branches.append("".join(current))
                 firsts.append(_first_of_seq(seq))
-                current, seq = [], []
+                needs.append(tuple(need))
+                current, seq, need = [], [], []
                 pos += 1
                 continue
             if tok in ("(", "["):
                 close = ")" if tok == "(" else "]"
-                pos, inner, first = self._alternatives(tokens, pos + 1, src)
+                pos, inner, first, inner_need = self._alternatives(tokens, pos + 1, src)
                 if pos >= len(tokens) or tokens[pos] != close:
                     raise TemplateError(f"unbalanced {tok!r} in {src!r}")
                 current.append(f"(?:{inner})" + ("?" if tok == "[" else ""))
                 seq.append((first[0], first[1] or tok == "["))
+                if tok == "(":
+                    need.extend(inner_need)
                 pos += 1
                 continue
             if tok.startswith("<"):
-                regex, first = self._fragment(tok[1:-1])
+                regex, first, fragment_need = self._fragment(tok[1:-1])
                 current.append(regex)
                 seq.append(first)
+                need.extend(fragment_need)
             elif tok.startswith("{"):
-                regex, first = self._slot(tok[1:-1], src)
+                regex, first, slot_need = self._slot(tok[1:-1], src)
                 current.append(regex)
                 seq.append(first)
+                need.extend(slot_need)
             else:
-                word = fold_text(tok)
+                word = _folded_word(tok)
                 if not word:
                     raise TemplateError(f"{tok!r} is not a word (punctuation is folded away) in {src!r}")
                 current.append(re.escape(word).replace("\\ ", " ") + " ")
                 seq.append((frozenset({word.split(" ")[0]}), False))
+                need.extend(frozenset({w}) for w in word.split(" "))
             pos += 1
         branches.append("".join(current))
         firsts.append(_first_of_seq(seq))
+        needs.append(tuple(need))
         regex = branches[0] if len(branches) == 1 else "|".join(branches)
-        return pos, regex, _first_of_alt(firsts)
+        return pos, regex, _first_of_alt(firsts), _need_of_alt(needs)
 
-    def _fragment(self, name: str) -> tuple[str, First]:
+    def _fragment(self, name: str) -> tuple[str, First, Need]:
         if name in self._fragment_cache:
             return self._fragment_cache[name]
         if name not in self.fragments:
@@ -270,26 +319,29 @@ class _Compiler:
         self._stack.append(name)
         body = self.fragments[name]
         tokens = [m.group(1) for m in _TOKEN_RE.finditer(body)]
-        pos, inner, first = self._alternatives(tokens, 0, body)
+        pos, inner, first, need = self._alternatives(tokens, 0, body)
         if pos != len(tokens):
             raise TemplateError(f"unbalanced brackets in fragment <{name}>")
         self._stack.pop()
         if "(?P<" in inner:
             raise TemplateError(f"fragment <{name}> may not capture slots")
-        compiled = (f"(?:{inner})", first)
+        compiled = (f"(?:{inner})", first, need)
         self._fragment_cache[name] = compiled
         return compiled
 
-    def _slot(self, spec: str, src: str) -> tuple[str, First]:
+    def _slot(self, spec: str, src: str) -> tuple[str, First, Need]:
         """{name} captures what SLOT_PATTERNS allows; {name:<fragment>} captures only the fragment's phrases."""
         name, _, fragment = spec.partition(":")
         if name not in SLOT_PATTERNS:
             raise TemplateError(f"unknown slot {{{name}}} in {src!r}")
-        pattern, first = self._fragment(fragment[1:-1]) if fragment else (SLOT_PATTERNS[name], (None, False))
+        if fragment:
+            pattern, first, need = self._fragment(fragment[1:-1])
+        else:
+            pattern, first, need = SLOT_PATTERNS[name], (None, False), ()
         self.slot_counter += 1
         group = f"s{self.slot_counter}"
         self.slot_names[group] = name
-        return f"(?P<{group}>{pattern})", first
+        return f"(?P<{group}>{pattern})", first, need
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -307,11 +359,14 @@ class Intent:
     require_track: bool = False  # only when something is known to be playing
     request: bool = False  # a play/queue request whose query is free text
     first_words: frozenset[str] | None = None  # the words a match can start with (None: any)
+    needs: frozenset[str] | None = None  # a match contains one of these words (None: nothing known)
     # Each template alone: when the first matching template's slots are refused ("{n} louder" reading "make
     # this a bit" as a number), the later templates still get their turn.
     templates: tuple[str, ...] = ()  # regex sources, compiled the first time they are needed
     template_firsts: tuple[frozenset[str] | None, ...] = ()  # each template's first words (None: any)
     _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    # An action without placeholders ({action: pause}) is validated once: actions are immutable.
+    _fixed: list[Action | None] = field(default_factory=list, compare=False, repr=False)
 
     def build(
         self,
@@ -370,13 +425,18 @@ class Intent:
                 if not finished:
                     return None
                 values.update(finished)
+        if self._fixed:
+            return self._fixed[0]
         values.setdefault("kind", "any")
         values["_text"] = _span_text(original, where, m.start(), m.end())  # the message without its wrappers
         try:
             data = {key: _fill(value, values) for key, value in self.action.items()}
-            return ACTION_ADAPTER.validate_python(data)
+            action: Action | None = ACTION_ADAPTER.validate_python(data)
         except (ValidationError, KeyError, ValueError):
-            return None
+            action = None
+        if not any(isinstance(value, str) and "{" in value for value in self.action.values()):
+            self._fixed.append(action)
+        return action
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -460,9 +520,12 @@ class Grammar:
         for _, _, word in core_words:
             candidates.update(by_first.get(word, ()))
         intents = self.intents
+        words = set(folded_text.split(" "))
         for k in sorted(candidates):
             intent = intents[k]
             if (intent.require_track and not has_track) or (intent.request and not requests):
+                continue
+            if intent.needs is not None and intent.needs.isdisjoint(words):
                 continue
             action = intent.build(text, folded_text, where, finish_once, core_words)
             if action is not None:
@@ -549,11 +612,12 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
         if prefixes:
             prefix_re = compiler._fragment("prefix")[0]
         if suffixes:
-            suffix_re, (suffix_words, suffix_empty) = compiler._fragment("suffix")
+            suffix_re, (suffix_words, suffix_empty), _ = compiler._fragment("suffix")
             suffix_re = f"(?:{suffix_re})*"
             suffix_first = None if suffix_empty else suffix_words
         for entry in doc.get("intents") or []:
-            compiled = [compiler.compile(t) for t in _as_list(entry.get("templates"))]
+            with_needs = [compiler.compile_with_need(t) for t in _as_list(entry.get("templates"))]
+            compiled = [(regex, first) for regex, first, _ in with_needs]
             body = "|".join(f"(?:{regex})" for regex, _ in compiled)
             first, nullable = _first_of_alt([f for _, f in compiled])
             intents.append(
@@ -566,6 +630,7 @@ def load_grammar(paths: Iterable[Path] | None = None) -> Grammar:
                     require_track=bool(entry.get("require_track", False)),
                     request=bool(entry.get("request", False)),
                     first_words=None if nullable else first,
+                    needs=_pick(_need_of_alt([need for _, _, need in with_needs])) if with_needs else None,
                     templates=tuple(regex for regex, _ in compiled) if len(compiled) > 1 else (),
                     template_firsts=tuple(None if empty else words for _, (words, empty) in compiled)
                     if len(compiled) > 1

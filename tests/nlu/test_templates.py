@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlu.actions import Pause, Play, Skip, Transfer, Volume
+from bot.nlu.actions import Pause, Play, Recommend, Skip, Transfer, Volume
 from bot.nlu.templates import DATA_DIR, TemplateError, fold, grammar, load_grammar
 
 
@@ -123,6 +123,46 @@ def test_intents_are_tried_in_file_order_whatever_word_they_start_with(tmp_path:
     # the first template's reading is refused: a later template of the same intent still gets its turn
     assert g.match("play the Air", no_article) == Play(query="Air")
     assert g.match("start the Air", no_article) is None
+
+
+WORDS = """
+fragments:
+  prefix: ["hey"]
+  suffix: ["please"]
+  vol: "(volume|vol)"
+  moods: "(chill|happy go lucky)"
+intents:
+  - name: up
+    action: {action: volume, delta: 10}
+    templates:
+      - "[turn] [the] <vol> up"
+      - "(louder|up|) more"
+  - name: mood
+    action: {action: recommend, prompt: "{mood}"}
+    templates:
+      - "[play] something {mood:<moods>}"
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("turn the volume up", Volume(delta=10)),
+        ("vol up please", Volume(delta=10)),
+        ("more", Volume(delta=10)),  # an empty alternative: the other words are optional
+        ("hey louder more", Volume(delta=10)),
+        ("something happy go lucky", Recommend(prompt="happy go lucky")),
+        ("play something chill", Recommend(prompt="chill")),
+        ("turn the sound up", None),
+        ("play something sad", None),
+    ],
+)
+def test_optional_words_alternatives_and_fragments_match_wherever_they_are(
+    tmp_path: Path, text: str, expected: object
+) -> None:
+    path = tmp_path / "xx.yaml"
+    path.write_text(WORDS, encoding="utf-8")
+    assert load_grammar([path]).match(text) == expected
 
 
 @pytest.mark.parametrize(
