@@ -220,8 +220,9 @@ CASES: list[tuple[str, list[dict[str, Any]] | None]] = [
     ("no saltes esta canción", None),
     ("play", RESUME),
     ("play something", None),
-    ("play something chill", None),
-    ("put on something chill", None),
+    ("play something chill", play("chill music", "genre")),  # what "play chill music" says
+    ("put on something chill", play("chill music", "genre")),
+    ("play something else", None),
     ("something like Radiohead", [{"action": "recommend", "prompt": "something like Radiohead", "count": 5}]),
     (
         "play songs like Bohemian Rhapsody",
@@ -232,7 +233,8 @@ CASES: list[tuple[str, list[dict[str, Any]] | None]] = [
         [{"action": "recommend", "prompt": "recomiéndame algo de rock", "count": 5}],
     ),
     ("recommend me some jazz", [{"action": "recommend", "prompt": "recommend me some jazz", "count": 5}]),
-    ("pon algo tranquilo", None),
+    ("pon algo tranquilo", play("música tranquilo", "genre")),
+    ("pon algo nuevo", None),  # "something new" asks for a change, not a mood
     ("play some 80s music", None),  # a decade alone: the LLM (Snips reads it as a request without a query)
     ("play some 90s hip hop", play("90s hip hop", "genre")),  # a playlist search
     ("play chill music", play("chill music", "genre")),
