@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import TypeVar
 
 from bot.nlu.actions import (
     Action,
@@ -59,6 +60,19 @@ log = logging.getLogger(__name__)
 # (the templates' slot checks and the clause rules often ask about the same words).
 _MESSAGE_MEMO: ContextVar[dict[tuple[str, ...], object] | None] = ContextVar("nlu_message_memo", default=None)
 _MISSING = object()
+_T = TypeVar("_T")
+
+
+def _per_message(key: tuple[str, ...], read: Callable[..., _T], *args: str) -> _T:
+    """`read(*args)`, remembered under `key` while the current message is parsed (outside `parse_local`: not)."""
+    memo = _MESSAGE_MEMO.get()
+    if memo is None:
+        return read(*args)
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = read(*args)
+    return found  # type: ignore[return-value]
+
 
 MAX_INPUT = 400  # longer messages are conversations, not commands
 MAX_CLAUSES = 6
@@ -855,13 +869,7 @@ def _control(folded_clause: str) -> Action | None:
     key = _key(folded_clause)
     if not key:
         return None
-    memo = _MESSAGE_MEMO.get()
-    if memo is None:
-        return _control_key(key)
-    found = memo.get(("control", key), _MISSING)
-    if found is _MISSING:
-        found = memo[("control", key)] = _control_key(key)
-    return found  # type: ignore[return-value]
+    return _per_message(("control", key), _control_key, key)
 
 
 def _control_key(key: str) -> Action | None:
@@ -1232,13 +1240,7 @@ _GENRES = frozenset(
 
 def _music_query(orig: str, folded: str) -> tuple[str, str] | None:
     """(query, kind) for what the user wants to hear, or None when vague or unclear."""
-    memo = _MESSAGE_MEMO.get()
-    if memo is None:
-        return _read_music_query(orig, folded)
-    found = memo.get(("query", orig, folded), _MISSING)
-    if found is _MISSING:
-        found = memo[("query", orig, folded)] = _read_music_query(orig, folded)
-    return found  # type: ignore[return-value]
+    return _per_message(("query", orig, folded), _read_music_query, orig, folded)
 
 
 def _read_music_query(orig: str, folded: str) -> tuple[str, str] | None:
